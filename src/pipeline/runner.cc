@@ -1,0 +1,257 @@
+#include "pipeline/runner.h"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <random>
+#include <set>
+#include <thread>
+
+#include "common/log.h"
+#include "common/time_util.h"
+#include "fetch/manifest.h"
+#include "pipeline/history.h"
+#include "pipeline/run_lock.h"
+
+namespace fleetlake {
+namespace {
+
+std::atomic<bool> g_stop{false};
+
+// Errors worth retrying: I/O and busy resources. A bad config or a cancel will not get better.
+bool Retryable(const Status& st) {
+  return st.code() == Status::Code::kIOError || st.code() == Status::Code::kBusy ||
+         st.code() == Status::Code::kInternal;
+}
+
+// Runs `fn` with retries and exponential backoff with jitter; fills attempts, timing and status.
+template <typename Fn>
+Status WithRetries(const RunOptions& options, TaskOutcome& out, Fn&& fn) {
+  static thread_local std::mt19937 rng(std::random_device{}());
+  int64_t start = NowMicros();
+  Status st;
+  for (int attempt = 0; attempt <= options.retries; ++attempt) {
+    if (StopRequested()) {
+      st = Status::Cancelled("stopped by a signal before the task started");
+      break;
+    }
+    out.attempts = attempt + 1;
+    st = fn();
+    if (st.ok() || !Retryable(st) || attempt == options.retries) break;
+    int64_t delay = int64_t{options.backoff_ms} << attempt;
+    delay = std::uniform_int_distribution<int64_t>(delay / 2, delay)(rng);
+    LogWarn("{} {}{} failed (attempt {}): {}; retrying in {} ms", out.date, out.task,
+            out.entity.empty() ? "" : " " + out.entity, attempt + 1, st.ToString(), delay);
+    std::this_thread::sleep_for(std::chrono::milliseconds(delay));
+  }
+  out.duration_ms = (NowMicros() - start) / 1000;
+  out.status = st.ok() ? "success" : (st.code() == Status::Code::kCancelled ? "cancelled" : "failed");
+  if (!st.ok()) out.message = st.ToString();
+  return st;
+}
+
+TaskRecord ToRecord(const TaskOutcome& t, int64_t finished_us) {
+  TaskRecord r;
+  r.task = t.task;
+  r.entity = t.entity;
+  r.status = t.status;
+  r.attempts = t.attempts;
+  r.finished_us = finished_us;
+  r.started_us = finished_us - t.duration_ms * 1000;
+  r.rows_in = t.rows_in;
+  r.rows_out = t.rows_out;
+  r.rows_rejected = t.rows_rejected;
+  r.message = t.message;
+  return r;
+}
+
+// Runs the graph for one date. Appends the outcomes; returns false when a task failed.
+bool RunDate(PipelineContext& ctx, Connection& conn, const std::string& date, bool forced,
+             RunOutcome& outcome) {
+  const Config& config = ctx.config();
+  auto run_id = StartRun(conn, date, forced);
+  if (!run_id.ok()) {
+    outcome.tasks.push_back({date, "run", "", "failed", 1, 0, 0, 0, 0, run_id.status().ToString()});
+    return false;
+  }
+  size_t first_task = outcome.tasks.size();
+  auto record = [&](const TaskOutcome& t) {
+    outcome.tasks.push_back(t);
+    Status st = RecordTask(conn, *run_id, date, ToRecord(t, NowMicros()));
+    if (!st.ok()) LogWarn("could not record task history: {}", st.ToString());
+  };
+  bool ok = true;
+  auto upstream_failed = [&](const std::string& task, const std::string& entity) {
+    record({date, task, entity, "upstream_failed", 0, 0, 0, 0, 0, ""});
+  };
+
+  LogInfo("{}: fetch", date);
+  TaskOutcome fetch{date, "fetch"};
+  Status st = WithRetries(config.run, fetch, [&]() -> Status {
+    FL_ASSIGN_OR_RETURN(FetchReport r, FetchTask(ctx, ParseDate(date)));
+    fetch.rows_in = static_cast<int64_t>(r.selected);
+    fetch.rows_out = static_cast<int64_t>(r.copied);
+    fetch.message = fmt::format("{} copied, {} already there, {} refused", r.copied, r.skipped, r.refused.size());
+    return Status::OK();
+  });
+  record(fetch);
+  ok = st.ok();
+
+  ProcessSummary summary;
+  if (ok) {
+    LogInfo("{}: process", date);
+    TaskOutcome process{date, "process"};
+    st = WithRetries(config.run, process, [&]() -> Status {
+      FL_ASSIGN_OR_RETURN(summary, ProcessTask(ctx, date));
+      return Status::OK();
+    });
+    if (st.ok()) {
+      for (const auto& [entity, e] : summary.entities) {
+        TaskOutcome per = process;
+        per.entity = entity;
+        per.rows_in = e.rows_in;
+        per.rows_out = e.rows_kept;
+        per.rows_rejected = e.rows_rejected;
+        if (e.coerced_nulls) per.message = fmt::format("{} values coerced to null", e.coerced_nulls);
+        record(per);
+      }
+      if (summary.entities.empty()) record(process);
+    } else {
+      record(process);
+    }
+    ok = st.ok();
+  } else {
+    upstream_failed("process", "");
+  }
+
+  if (ok) {
+    LogInfo("{}: crawl {} entities", date, config.entities.size());
+    std::vector<TaskOutcome> crawls(config.entities.size());
+    std::vector<std::thread> threads;
+    for (size_t i = 0; i < config.entities.size(); ++i) {
+      threads.emplace_back([&, i] {
+        const EntityConfig& entity = config.entities[i];
+        TaskOutcome& t = crawls[i];
+        t.date = date;
+        t.task = "crawl";
+        t.entity = entity.name;
+        WithRetries(config.run, t, [&]() -> Status {
+          FL_ASSIGN_OR_RETURN(Database * db, ctx.warehouse());
+          FL_ASSIGN_OR_RETURN(Connection own, db->Connect());
+          FL_ASSIGN_OR_RETURN(CrawlStats stats, CrawlTask(ctx, own, entity, date));
+          t.rows_in = stats.rows_read;
+          t.rows_out = stats.rows_written;
+          t.message = fmt::format("{} partitions, {} duplicates collapsed", stats.partitions.size(),
+                                  stats.duplicates);
+          return Status::OK();
+        });
+      });
+    }
+    for (auto& th : threads) th.join();
+    for (const auto& t : crawls) {
+      record(t);
+      ok = ok && t.status == "success";
+    }
+  } else {
+    for (const auto& e : config.entities) upstream_failed("crawl", e.name);
+  }
+
+  if (ok) {
+    LogInfo("{}: marts", date);
+    TaskOutcome marts{date, "marts"};
+    st = WithRetries(config.run, marts, [&]() -> Status { return MartsTask(ctx, conn); });
+    marts.rows_out = static_cast<int64_t>(config.marts.size());
+    record(marts);
+    ok = st.ok();
+  } else {
+    upstream_failed("marts", "");
+  }
+
+  std::string status = "success";
+  for (size_t i = first_task; i < outcome.tasks.size(); ++i) {
+    if (outcome.tasks[i].status == "cancelled") status = "cancelled";
+  }
+  if (!ok && status != "cancelled") status = "failed";
+  Status fin = FinishRun(conn, *run_id, status, ok ? "" : "see fleetlake_tasks");
+  if (!fin.ok()) LogWarn("could not record run history: {}", fin.ToString());
+  return ok;
+}
+
+// Dates with source objects the lake's manifest does not have (or has with another size).
+Result<std::map<std::string, size_t>> NewObjectsPerDate(PipelineContext& ctx) {
+  FL_ASSIGN_OR_RETURN(Store * source, ctx.source());
+  FL_ASSIGN_OR_RETURN(auto objects, ListSource(*source, nullptr));
+  std::map<std::string, BatchManifest> manifests;
+  std::map<std::string, size_t> fresh;
+  for (const auto& o : objects) {
+    auto it = manifests.find(o.batch);
+    if (it == manifests.end()) {
+      FL_ASSIGN_OR_RETURN(BatchManifest m, LoadManifest(ctx.lake(), o.batch));
+      it = manifests.emplace(o.batch, std::move(m)).first;
+    }
+    const ManifestEntry* known = it->second.Find(o.info.key);
+    size_t& n = fresh[o.batch];
+    if (!known || known->size != o.info.size) ++n;
+  }
+  return fresh;
+}
+
+}  // namespace
+
+void RequestStop() { g_stop = true; }
+bool StopRequested() { return g_stop.load(); }
+
+std::string LockPath(const Config& config) { return config.warehouse.path + ".lock"; }
+
+Result<RunOutcome> RunPipeline(PipelineContext& ctx, const RunRequest& request) {
+  FL_ASSIGN_OR_RETURN(auto lock, RunLock::Acquire(LockPath(ctx.config())));
+  FL_ASSIGN_OR_RETURN(Database * db, ctx.warehouse());
+  FL_ASSIGN_OR_RETURN(Connection conn, db->Connect());
+  FL_RETURN_IF_ERROR(EnsureHistoryTables(conn));
+  FL_ASSIGN_OR_RETURN(auto fresh, NewObjectsPerDate(ctx));
+
+  RunOutcome outcome;
+  std::vector<std::string> dates;
+  if (request.dates.empty()) {
+    for (const auto& [date, n] : fresh) dates.push_back(date);
+  } else {
+    for (int32_t d : request.dates) dates.push_back(FormatDate(d));
+  }
+  for (const std::string& date : dates) {
+    if (StopRequested()) {
+      outcome.skipped.push_back(date + ": not started (stopped by a signal)");
+      outcome.ok = false;
+      continue;
+    }
+    FL_ASSIGN_OR_RETURN(bool done, DateSucceeded(conn, date));
+    size_t new_objects = fresh.count(date) ? fresh[date] : 0;
+    if (done && !request.force && new_objects == 0) {
+      outcome.skipped.push_back(date + ": already done (use --force to run it again)");
+      continue;
+    }
+    if (done && new_objects > 0) LogInfo("{}: {} new source objects since its last run", date, new_objects);
+    if (!RunDate(ctx, conn, date, request.force, outcome)) outcome.ok = false;
+  }
+  return outcome;
+}
+
+std::string FormatRunSummary(const RunOutcome& outcome) {
+  std::string out;
+  if (!outcome.tasks.empty()) {
+    out += fmt::format("{:<10}  {:<8}  {:<18}  {:<15}  {:>3}  {:>8}  {:>9}  {:>9}  {:>8}  {}\n", "date",
+                       "task", "entity", "status", "try", "time", "in", "out", "rejected", "note");
+    for (const auto& t : outcome.tasks) {
+      out += fmt::format("{:<10}  {:<8}  {:<18}  {:<15}  {:>3}  {:>7.2f}s  {:>9}  {:>9}  {:>8}  {}\n", t.date,
+                         t.task, t.entity, t.status, t.attempts, t.duration_ms / 1000.0, t.rows_in,
+                         t.rows_out, t.rows_rejected, t.message);
+    }
+  }
+  for (const auto& s : outcome.skipped) out += "skipped " + s + "\n";
+  if (outcome.tasks.empty() && outcome.skipped.empty()) out += "nothing to do: no dates in the source\n";
+  out += outcome.ok ? "run succeeded\n" : "run FAILED (details above and in fleetlake_tasks)\n";
+  return out;
+}
+
+}  // namespace fleetlake
