@@ -73,7 +73,9 @@ bool RunDate(PipelineContext& ctx, Connection& conn, const std::string& date, bo
   const Config& config = ctx.config();
   auto run_id = StartRun(conn, date, forced);
   if (!run_id.ok()) {
-    outcome.tasks.push_back({date, "run", "", "failed", 1, 0, 0, 0, 0, run_id.status().ToString()});
+    TaskOutcome failed{.date = date, .task = "run", .status = "failed", .attempts = 1};
+    failed.message = run_id.status().ToString();
+    outcome.tasks.push_back(failed);
     return false;
   }
   size_t first_task = outcome.tasks.size();
@@ -84,11 +86,11 @@ bool RunDate(PipelineContext& ctx, Connection& conn, const std::string& date, bo
   };
   bool ok = true;
   auto upstream_failed = [&](const std::string& task, const std::string& entity) {
-    record({date, task, entity, "upstream_failed", 0, 0, 0, 0, 0, ""});
+    record(TaskOutcome{.date = date, .task = task, .entity = entity, .status = "upstream_failed"});
   };
 
   LogInfo("{}: fetch", date);
-  TaskOutcome fetch{date, "fetch"};
+  TaskOutcome fetch{.date = date, .task = "fetch"};
   Status st = WithRetries(config.run, fetch, [&]() -> Status {
     FL_ASSIGN_OR_RETURN(FetchReport r, FetchTask(ctx, ParseDate(date)));
     fetch.rows_in = static_cast<int64_t>(r.selected);
@@ -102,7 +104,7 @@ bool RunDate(PipelineContext& ctx, Connection& conn, const std::string& date, bo
   ProcessSummary summary;
   if (ok) {
     LogInfo("{}: process", date);
-    TaskOutcome process{date, "process"};
+    TaskOutcome process{.date = date, .task = "process"};
     st = WithRetries(config.run, process, [&]() -> Status {
       FL_ASSIGN_OR_RETURN(summary, ProcessTask(ctx, date));
       return Status::OK();
@@ -160,7 +162,7 @@ bool RunDate(PipelineContext& ctx, Connection& conn, const std::string& date, bo
 
   if (ok) {
     LogInfo("{}: marts", date);
-    TaskOutcome marts{date, "marts"};
+    TaskOutcome marts{.date = date, .task = "marts"};
     st = WithRetries(config.run, marts, [&]() -> Status { return MartsTask(ctx, conn); });
     marts.rows_out = static_cast<int64_t>(config.marts.size());
     record(marts);

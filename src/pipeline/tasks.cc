@@ -165,6 +165,7 @@ Result<ProcessSummary> ProcessTask(PipelineContext& ctx, const std::string& batc
   FL_ASSIGN_OR_RETURN(TouchedPartitions touched, LoadTouched(ctx.lake(), batch));
   FL_ASSIGN_OR_RETURN(ProcessReport report, ProcessBatch(ctx.config(), ctx.lake(), batch, raw_keys));
 
+  FL_RETURN_IF_ERROR(ctx.lake().Put(ProcessReportKey(batch), report.ToJson()));
   ProcessSummary summary = Summarize(report);
   for (const auto& [entity, days] : touched) summary.touched[entity].insert(days.begin(), days.end());
   FL_RETURN_IF_ERROR(SaveTouched(ctx.lake(), batch, summary.touched));

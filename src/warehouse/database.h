@@ -36,13 +36,18 @@ struct QueryResult {
 };
 
 class Connection;
+namespace duckdb_util {
+struct Access;  // warehouse-internal access to the raw handle (appenders)
+}
 
 // An open database: ":memory:" or a file. Copies share the same engine instance; the file is closed
 // when the last copy and the last Connection made from it are gone.
 class Database {
  public:
   // Opens (creating if needed) the database at `path`. A file locked by another process gives
-  // Status::Busy naming the path; other failures give IOError naming the path.
+  // Status::Busy naming the path; other failures give IOError naming the path. Within one process,
+  // opening the same file again returns the same engine instance (never a second, conflicting one);
+  // every ":memory:" database is a new, private one.
   static Result<Database> Open(const std::string& path);
 
   // A new connection. Connections are not thread-safe: use one per thread.
@@ -59,7 +64,8 @@ class Database {
   std::string path_;
 };
 
-// One session. Every connection has the scalar function
+// One session. Every connection has the scalar function (registered in the database's catalog
+// when its first connection is made)
 //   haversine_m(lat1 DOUBLE, lng1 DOUBLE, lat2 DOUBLE, lng2 DOUBLE) -> DOUBLE
 // (great-circle distance in metres, Earth radius 6,371,000 m; NULL if any input is NULL).
 class Connection {
@@ -86,6 +92,7 @@ class Connection {
 
  private:
   friend class Database;
+  friend struct duckdb_util::Access;
   explicit Connection(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

@@ -41,7 +41,8 @@ inline CliResult RunCli(const std::vector<std::string>& args) {
 struct Scratch {
   std::filesystem::path root;
   explicit Scratch(const std::string& name) {
-    root = std::filesystem::temp_directory_path() / ("fleetlake-it-" + std::to_string(::getpid()) + "-" + name);
+    root = std::filesystem::temp_directory_path() /
+           ("fleetlake-it-" + std::to_string(::getpid()) + "-" + name);
     std::filesystem::remove_all(root);
     std::filesystem::create_directories(root / "source");
   }
@@ -51,13 +52,24 @@ struct Scratch {
   std::string source() const { return (root / "source").string(); }
   std::string lake() const { return (root / "lake").string(); }
   std::string warehouse() const { return (root / "warehouse.duckdb").string(); }
-  std::string config() const { return std::string(FLEETLAKE_SOURCE_DIR) + "/examples/door2door.yaml"; }
+  std::string config() const {
+    return std::string(FLEETLAKE_SOURCE_DIR) + "/examples/door2door.yaml";
+  }
 
   // `command` with --config and the --set flags, then `extra`.
-  std::vector<std::string> Args(const std::string& command, std::vector<std::string> extra = {}) const {
-    std::vector<std::string> a = {command, "--config", config(), "--set", "source.uri=" + source(),
-                                  "--set", "lake.uri=" + lake(), "--set", "warehouse.path=" + warehouse(),
-                                  "--set", "run.backoff_ms=10"};
+  std::vector<std::string> Args(const std::string& command,
+                                std::vector<std::string> extra = {}) const {
+    std::vector<std::string> a = {command,
+                                  "--config",
+                                  config(),
+                                  "--set",
+                                  "source.uri=" + source(),
+                                  "--set",
+                                  "lake.uri=" + lake(),
+                                  "--set",
+                                  "warehouse.path=" + warehouse(),
+                                  "--set",
+                                  "run.backoff_ms=10"};
     a.insert(a.end(), extra.begin(), extra.end());
     return a;
   }

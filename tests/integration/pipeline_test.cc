@@ -67,19 +67,22 @@ std::map<std::string, int64_t> RejectsByReason(const Scratch& s) {
 }
 
 void ExpectMartMatchesReference(const Scratch& s) {
-  fleetlake_reference::ReferenceAnswer ref = fleetlake_reference::ComputeReferenceAnswer(s.source());
+  fleetlake_reference::ReferenceAnswer ref =
+      fleetlake_reference::ComputeReferenceAnswer(s.source());
   ASSERT_TRUE(ref.error.empty()) << ref.error;
   ASSERT_FALSE(ref.periods.empty());
-  QueryResult mart = MustQuery(s,
-                               "SELECT operating_period_id, vehicles, avg_distance_m, total_distance_m "
-                               "FROM operating_period_distance ORDER BY operating_period_id");
+  QueryResult mart =
+      MustQuery(s,
+                "SELECT operating_period_id, vehicles, avg_distance_m, total_distance_m "
+                "FROM operating_period_distance ORDER BY operating_period_id");
   ASSERT_EQ(mart.num_rows(), ref.periods.size());
   int with_vehicles = 0;
   for (const auto& row : mart.rows) {
     const auto* p = ref.Find("org-id", *row[0]);
     ASSERT_NE(p, nullptr) << *row[0];
     EXPECT_EQ(std::stoll(*row[1]), p->vehicles) << p->period_id;
-    EXPECT_NEAR(std::stod(*row[3]), p->total_distance_m, 1e-6 * std::max(1.0, p->total_distance_m)) << p->period_id;
+    EXPECT_NEAR(std::stod(*row[3]), p->total_distance_m, 1e-6 * std::max(1.0, p->total_distance_m))
+        << p->period_id;
     if (p->avg_distance_m) {
       ASSERT_TRUE(row[2].has_value()) << p->period_id;
       EXPECT_NEAR(std::stod(*row[2]), *p->avg_distance_m, 1e-6 * std::max(1.0, *p->avg_distance_m));
@@ -93,8 +96,9 @@ void ExpectMartMatchesReference(const Scratch& s) {
 
 std::string DumpTables(const Scratch& s) {
   std::string out;
-  for (const char* sql : {"SELECT * FROM vehicle ORDER BY ALL", "SELECT * FROM operating_period ORDER BY ALL",
-                          "SELECT * FROM operating_period_distance ORDER BY ALL"}) {
+  for (const char* sql :
+       {"SELECT * FROM vehicle ORDER BY ALL", "SELECT * FROM operating_period ORDER BY ALL",
+        "SELECT * FROM operating_period_distance ORDER BY ALL"}) {
     out += FormatCsv(MustQuery(s, sql));
   }
   return out;
@@ -103,7 +107,8 @@ std::string DumpTables(const Scratch& s) {
 TEST(Pipeline, RunsEndToEndAndAnswersTheBiQuestion) {
   Scratch s("e2e");
   gen::GenerateStats stats = MustGenerate(s, 2, 10, 7);
-  fleetlake_reference::ReferenceAnswer ref = fleetlake_reference::ComputeReferenceAnswer(s.source());
+  fleetlake_reference::ReferenceAnswer ref =
+      fleetlake_reference::ComputeReferenceAnswer(s.source());
   ASSERT_TRUE(ref.error.empty()) << ref.error;
 
   auto run = RunCli(s.Args("run"));
@@ -112,13 +117,16 @@ TEST(Pipeline, RunsEndToEndAndAnswersTheBiQuestion) {
 
   // Kept rows: every distinct valid event once.
   EXPECT_EQ(Count(s, "SELECT count(*) FROM vehicle"), ref.distinct_records.at("vehicle"));
-  EXPECT_EQ(Count(s, "SELECT count(*) FROM operating_period"), ref.distinct_records.at("operating_period"));
-  EXPECT_EQ(Count(s, "SELECT count(*) FROM (SELECT DISTINCT event, vehicle_id, event_at FROM vehicle)"),
-            Count(s, "SELECT count(*) FROM vehicle"));
+  EXPECT_EQ(Count(s, "SELECT count(*) FROM operating_period"),
+            ref.distinct_records.at("operating_period"));
+  EXPECT_EQ(
+      Count(s, "SELECT count(*) FROM (SELECT DISTINCT event, vehicle_id, event_at FROM vehicle)"),
+      Count(s, "SELECT count(*) FROM vehicle"));
   // Register/deregister rows are kept with null locations.
   EXPECT_GT(Count(s, "SELECT count(*) FROM vehicle WHERE event <> 'update' AND lat IS NULL"), 0);
   // Every row says where it came from.
-  EXPECT_EQ(Count(s, "SELECT count(*) FROM vehicle WHERE source_key NOT LIKE 'data/%-events.json%'"), 0);
+  EXPECT_EQ(
+      Count(s, "SELECT count(*) FROM vehicle WHERE source_key NOT LIKE 'data/%-events.json%'"), 0);
 
   // Rejected: every planted bad record, with a reason.
   auto reasons = RejectsByReason(s);
@@ -130,9 +138,14 @@ TEST(Pipeline, RunsEndToEndAndAnswersTheBiQuestion) {
 
   ExpectMartMatchesReference(s);
 
-  // History: one successful run per date, with tasks.
-  EXPECT_EQ(Count(s, "SELECT count(*) FROM fleetlake_runs WHERE status = 'success'"), 2);
-  EXPECT_GE(Count(s, "SELECT count(*) FROM fleetlake_tasks WHERE status = 'success'"), 2 * 5);
+  // History: one successful run per key date (two days of stream start at 23:55 producer time on
+  // the day before, so three dates), with their tasks.
+  EXPECT_EQ(Count(s, "SELECT count(*) FROM fleetlake_runs WHERE status = 'success'"), 3);
+  EXPECT_GE(Count(s, "SELECT count(*) FROM fleetlake_tasks WHERE status = 'success'"), 3 * 5);
+  // Nothing left to do: a second run without dates finds every date done.
+  auto again = RunCli(s.Args("run"));
+  EXPECT_EQ(again.exit_code, 0) << again.output;
+  EXPECT_NE(again.output.find("already done"), std::string::npos) << again.output;
 }
 
 TEST(Pipeline, ReRunsAreIdempotent) {
@@ -166,14 +179,16 @@ TEST(Pipeline, ALateFileArrivingTheNextDayLandsInItsEventDay) {
   MustGenerate(s, 1, 6, 5);
   // Hold back one object of the day; it "arrives" the next day under a next-day key.
   std::vector<std::filesystem::path> files;
-  for (const auto& f : std::filesystem::directory_iterator(s.source() + "/data")) files.push_back(f.path());
+  for (const auto& f : std::filesystem::directory_iterator(s.source() + "/data"))
+    files.push_back(f.path());
   std::sort(files.begin(), files.end());
   ASSERT_GT(files.size(), 10u);
   std::filesystem::path held = files[files.size() / 2];
   std::filesystem::path aside = s.root / "held.json";
   std::filesystem::rename(held, aside);
 
-  auto day1 = RunCli(s.Args("run", {"--date", "2019-06-01"}));
+  // The generator's day starts at 23:55 producer time: its first minutes are keyed the day before.
+  auto day1 = RunCli(s.Args("run", {"--from", "2019-05-31", "--to", "2019-06-01"}));
   ASSERT_EQ(day1.exit_code, 0) << day1.output;
   int64_t before = Count(s, "SELECT count(*) FROM vehicle");
 
@@ -183,7 +198,10 @@ TEST(Pipeline, ALateFileArrivingTheNextDayLandsInItsEventDay) {
   EXPECT_GT(Count(s, "SELECT count(*) FROM vehicle"), before);
   // Its rows sit in their event day's partition, whatever day they arrived.
   EXPECT_EQ(Count(s, "SELECT count(*) FROM vehicle WHERE event_date <> CAST(event_at AS DATE)"), 0);
-  EXPECT_GT(Count(s, "SELECT count(*) FROM vehicle WHERE source_key = 'data/2019-06-02-9-0-0-events.json'"), 0);
+  EXPECT_GT(
+      Count(s,
+            "SELECT count(*) FROM vehicle WHERE source_key = 'data/2019-06-02-9-0-0-events.json'"),
+      0);
   ExpectMartMatchesReference(s);
 }
 
@@ -196,17 +214,19 @@ TEST(Cli, ErrorsAreClearAndExitCodesMeanSomething) {
 
   auto bad_date = RunCli(s.Args("run", {"--date", "2019-13-01"}));
   EXPECT_EQ(bad_date.exit_code, 2);
-  EXPECT_NE(bad_date.output.find("expected a date YYYY-MM-DD"), std::string::npos) << bad_date.output;
+  EXPECT_NE(bad_date.output.find("expected a date YYYY-MM-DD"), std::string::npos)
+      << bad_date.output;
 
   auto bad_set = RunCli(s.Args("validate", {"--set", "process.threads=lots"}));
   EXPECT_EQ(bad_set.exit_code, 2);
-  EXPECT_NE(bad_set.output.find("process.threads must be a whole number"), std::string::npos) << bad_set.output;
+  EXPECT_NE(bad_set.output.find("process.threads must be a whole number"), std::string::npos)
+      << bad_set.output;
 
   auto no_command = RunCli({});
   EXPECT_EQ(no_command.exit_code, 2);
 
   auto bad_sql = RunCli(s.Args("sql", {"SELEC 1"}));
-  EXPECT_EQ(bad_sql.exit_code, 1);
+  EXPECT_EQ(bad_sql.exit_code, 2);
   EXPECT_NE(bad_sql.output.find("syntax error"), std::string::npos) << bad_sql.output;
 
   auto csv = RunCli(s.Args("sql", {"--format", "csv", "SELECT 1 AS a, 'x,y' AS b"}));
