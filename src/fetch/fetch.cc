@@ -97,7 +97,14 @@ Result<FetchReport> Fetch(Store& source, Store& lake, const FetchOptions& option
           return raw.status();
         }
         // Download to a private temp file, check the bytes, then publish atomically.
-        std::string tmp = fmt::format("{}/fleetlake-fetch-{}-{}", TempDir(), ::getpid(), i);
+        // Beside its final place when the lake is local, so publishing is a rename.
+        auto local = lake.LocalPath(raw_key);
+        std::string tmp = local ? fmt::format("{}.tmp-fetch-{}", *local, ::getpid())
+                                : fmt::format("{}/fleetlake-fetch-{}-{}", TempDir(), ::getpid(), i);
+        if (local) {
+          std::error_code ec;
+          std::filesystem::create_directories(std::filesystem::path(tmp).parent_path(), ec);
+        }
         FL_RETURN_IF_ERROR(source.GetToFile(o.info.key, tmp));
         auto got = Md5File(tmp);
         if (!got.ok() || *got != md5) {

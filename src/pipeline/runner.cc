@@ -245,9 +245,11 @@ std::string FormatRunSummary(const RunOutcome& outcome) {
     out += fmt::format("{:<10}  {:<8}  {:<18}  {:<15}  {:>3}  {:>8}  {:>9}  {:>9}  {:>8}  {}\n", "date",
                        "task", "entity", "status", "try", "time", "in", "out", "rejected", "note");
     for (const auto& t : outcome.tasks) {
+      // One line per task: the full message is in fleetlake_tasks.
+      std::string note = t.message.substr(0, t.message.find('\n'));
       out += fmt::format("{:<10}  {:<8}  {:<18}  {:<15}  {:>3}  {:>7.2f}s  {:>9}  {:>9}  {:>8}  {}\n", t.date,
                          t.task, t.entity, t.status, t.attempts, t.duration_ms / 1000.0, t.rows_in,
-                         t.rows_out, t.rows_rejected, t.message);
+                         t.rows_out, t.rows_rejected, note);
     }
   }
   for (const auto& s : outcome.skipped) out += "skipped " + s + "\n";

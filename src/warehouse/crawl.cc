@@ -309,7 +309,11 @@ Result<CrawlStats> CrawlEntity(Connection& conn, const EntityConfig& entity,
                                const std::vector<PartitionFiles>& partitions) {
   FL_RETURN_IF_ERROR(CheckEntity(entity));
   const std::vector<PartitionFiles> parts = Normalise(partitions);
-  if (parts.empty()) return CrawlStats{};
+  // Even with nothing to load the table must exist: marts and queries read it.
+  if (parts.empty()) {
+    FL_RETURN_IF_ERROR(EnsureTable(conn, entity).WithContext(fmt::format("crawling {}", entity.name)));
+    return CrawlStats{};
+  }
   // Every file is checked before anything is written: a bad file leaves the table untouched.
   for (const auto& p : parts) {
     for (const auto& f : p.files) {

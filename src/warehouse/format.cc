@@ -165,13 +165,13 @@ std::string FormatCsv(const QueryResult& result) {
     if (c) out += ',';
     AppendCsvField(out, result.column_names[c]);
   }
-  out += "\r\n";
+  out += '\n';
   for (const auto& row : result.rows) {
     for (size_t c = 0; c < row.size(); ++c) {
       if (c) out += ',';
       if (row[c]) AppendCsvField(out, *row[c]);
     }
-    out += "\r\n";
+    out += '\n';
   }
   return out;
 }

@@ -11,8 +11,8 @@ namespace fleetlake {
 // NULL, and a "(N rows)" footer. Widths count UTF-8 code points, not bytes.
 std::string FormatTable(const QueryResult& result);
 
-// RFC 4180: header row, CRLF line ends, a field quoted when it holds '"', ',', CR or LF (quotes
-// doubled). NULL is an empty field.
+// RFC 4180 quoting with Unix line ends (LF, like DuckDB's own COPY): header row, a field quoted
+// when it holds '"', ',', CR or LF (quotes doubled). NULL is an empty field.
 std::string FormatCsv(const QueryResult& result);
 
 // A JSON array of objects keyed by column name. Integer, floating and decimal SQL types become JSON

@@ -19,10 +19,10 @@ QueryResult Sample() {
 
 TEST(FormatTest, Csv) {
   EXPECT_EQ(FormatCsv(Sample()),
-            "name,n,ok,note\r\n"
-            "\"a \"\"quoted\"\", value\",1.5,true,\r\n"
-            ",,false,\"line1\nline2\"\r\n"
-            "Grüße,-2,,tab\there\\\r\n");
+            "name,n,ok,note\n"
+            "\"a \"\"quoted\"\", value\",1.5,true,\n"
+            ",,false,\"line1\nline2\"\n"
+            "Grüße,-2,,tab\there\\\n");
 }
 
 TEST(FormatTest, Json) {
@@ -61,7 +61,7 @@ TEST(FormatTest, FromRealQuery) {
   auto r = testing::MustQuery(
       *m.conn, "SELECT 1::BIGINT AS i, 2.50::DECIMAL(4,2) AS dec, 'x''y' AS s, NULL::INTEGER AS z");
   EXPECT_EQ(FormatJson(r), "[\n{\"i\":1,\"dec\":2.50,\"s\":\"x'y\",\"z\":null}\n]\n");
-  EXPECT_EQ(FormatCsv(r), "i,dec,s,z\r\n1,2.50,x'y,\r\n");
+  EXPECT_EQ(FormatCsv(r), "i,dec,s,z\n1,2.50,x'y,\n");
 }
 
 }  // namespace
