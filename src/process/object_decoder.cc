@@ -142,7 +142,10 @@ void ObjectDecoder::HandleEntity(int e, int64_t line, std::string_view record, O
 
   for (const RequiredPath& req : ep.required) {
     const SlotValue& v = decoder_.slot(req.slot);
-    if (IsMissing(v)) {
+    // "at": "" is a timestamp that does not parse rather than a missing field.
+    const bool empty_timestamp = req.column >= 0 && v.kind == ValueKind::kString &&
+                                 entity.columns[req.column].type == ColumnType::kTimestamp;
+    if (IsMissing(v) && !empty_timestamp) {
       reject(fmt::format("missing required field '{}'", req.path),
              fmt::format("missing required field '{}'", req.path));
       return;

@@ -226,6 +226,8 @@ TEST_F(ObjectDecoderTest, MissingRequiredFieldsDropWithReason) {
        "missing required field 'at'"},
       {R"({"event":"update","on":"vehicle","at":"2019-02-29T00:00:00Z","data":{"id":"v"},"organization_id":"o"})",
        "invalid timestamp in 'at': '2019-02-29T00:00:00Z'"},
+      {R"({"event":"update","on":"vehicle","at":"","data":{"id":"v"},"organization_id":"o"})",
+       "invalid timestamp in 'at': ''"},
       {R"({"event":"update","on":"vehicle","at":1559412000,"data":{"id":"v"},"organization_id":"o"})",
        "invalid timestamp in 'at': 1559412000"},
   };
