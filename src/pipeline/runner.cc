@@ -5,7 +5,6 @@
 #include <atomic>
 #include <chrono>
 #include <map>
-#include <random>
 #include <set>
 #include <thread>
 
@@ -13,6 +12,7 @@
 #include "common/time_util.h"
 #include "fetch/manifest.h"
 #include "pipeline/history.h"
+#include "pipeline/retry.h"
 #include "pipeline/run_lock.h"
 
 namespace fleetlake {
@@ -20,32 +20,15 @@ namespace {
 
 std::atomic<bool> g_stop{false};
 
-// Errors worth retrying: I/O and busy resources. A bad config or a cancel will not get better.
-bool Retryable(const Status& st) {
-  return st.code() == Status::Code::kIOError || st.code() == Status::Code::kBusy ||
-         st.code() == Status::Code::kInternal;
-}
-
-// Runs `fn` with retries and exponential backoff with jitter; fills attempts, timing and status.
+// Runs one task with the run's retry policy; fills attempts, timing and status of `out`.
 template <typename Fn>
 Status WithRetries(const RunOptions& options, TaskOutcome& out, Fn&& fn) {
-  static thread_local std::mt19937 rng(std::random_device{}());
   int64_t start = NowMicros();
-  Status st;
-  for (int attempt = 0; attempt <= options.retries; ++attempt) {
-    if (StopRequested()) {
-      st = Status::Cancelled("stopped by a signal before the task started");
-      break;
-    }
-    out.attempts = attempt + 1;
-    st = fn();
-    if (st.ok() || !Retryable(st) || attempt == options.retries) break;
-    int64_t delay = int64_t{options.backoff_ms} << attempt;
-    delay = std::uniform_int_distribution<int64_t>(delay / 2, delay)(rng);
+  auto on_retry = [&](int attempt, const Status& st, int64_t delay_ms) {
     LogWarn("{} {}{} failed (attempt {}): {}; retrying in {} ms", out.date, out.task,
-            out.entity.empty() ? "" : " " + out.entity, attempt + 1, st.ToString(), delay);
-    std::this_thread::sleep_for(std::chrono::milliseconds(delay));
-  }
+            out.entity.empty() ? "" : " " + out.entity, attempt, st.ToString(), delay_ms);
+  };
+  Status st = RunWithRetries(options, fn, &out.attempts, on_retry, StopRequested);
   out.duration_ms = (NowMicros() - start) / 1000;
   out.status = st.ok() ? "success" : (st.code() == Status::Code::kCancelled ? "cancelled" : "failed");
   if (!st.ok()) out.message = st.ToString();
