@@ -35,7 +35,8 @@ struct GlobalFlags {
 
 Result<Config> LoadFromFlags(const GlobalFlags& g) {
   if (g.config_path.empty()) {
-    return Status::InvalidArgument("--config FILE is required (for example examples/door2door.yaml)");
+    return Status::InvalidArgument(
+        "--config FILE is required (for example examples/door2door.yaml)");
   }
   return LoadConfig(g.config_path, g.sets);
 }
@@ -43,7 +44,8 @@ Result<Config> LoadFromFlags(const GlobalFlags& g) {
 Result<std::optional<int32_t>> ParseDateFlag(const std::string& flag, const std::string& value) {
   if (value.empty()) return std::optional<int32_t>();
   auto d = ParseDate(value);
-  if (!d) return Status::InvalidArgument(fmt::format("{} '{}': expected a date YYYY-MM-DD", flag, value));
+  if (!d)
+    return Status::InvalidArgument(fmt::format("{} '{}': expected a date YYYY-MM-DD", flag, value));
   return std::optional<int32_t>(*d);
 }
 
@@ -52,24 +54,25 @@ void OnSignal(int) { RequestStop(); }
 int CmdGenerate(const gen::GenerateOptions& options) {
   auto stats = gen::Generate(options);
   if (!stats.ok()) return Fail(stats.status());
-  std::printf("generated %lld objects, %lld bytes, %lld events (%lld vehicle, %lld operating period), "
-              "%lld planted rejects, %lld duplicates into %s/data/\n",
-              static_cast<long long>(stats->objects), static_cast<long long>(stats->bytes),
-              static_cast<long long>(stats->events), static_cast<long long>(stats->vehicle_events),
-              static_cast<long long>(stats->period_events), static_cast<long long>(stats->rejects_planted),
-              static_cast<long long>(stats->duplicates_planted), options.out_dir.c_str());
+  std::printf(
+      "generated %lld objects, %lld bytes, %lld events (%lld vehicle, %lld operating period), "
+      "%lld planted rejects, %lld duplicates into %s/data/\n",
+      static_cast<long long>(stats->objects), static_cast<long long>(stats->bytes),
+      static_cast<long long>(stats->events), static_cast<long long>(stats->vehicle_events),
+      static_cast<long long>(stats->period_events), static_cast<long long>(stats->rejects_planted),
+      static_cast<long long>(stats->duplicates_planted), options.out_dir.c_str());
   return kExitOk;
 }
 
 int CmdValidate(const GlobalFlags& g) {
   auto config = LoadFromFlags(g);
   if (!config.ok()) return Fail(config.status());
-  std::printf("%s: valid\n  source    %s\n  lake      %s\n  warehouse %s (%s)\n", config->file.c_str(),
-              config->source.uri.c_str(), config->lake.uri.c_str(), config->warehouse.path.c_str(),
-              config->warehouse.engine.c_str());
+  std::printf("%s: valid\n  source    %s\n  lake      %s\n  warehouse %s (%s)\n",
+              config->file.c_str(), config->source.uri.c_str(), config->lake.uri.c_str(),
+              config->warehouse.path.c_str(), config->warehouse.engine.c_str());
   for (const auto& e : config->entities) {
-    std::printf("  entity %s: %zu columns, partitioned by %s(%s)\n", e.name.c_str(), e.columns.size(),
-                e.partition_by.name.c_str(), e.partition_by.column.c_str());
+    std::printf("  entity %s: %zu columns, partitioned by %s(%s)\n", e.name.c_str(),
+                e.columns.size(), e.partition_by.name.c_str(), e.partition_by.column.c_str());
   }
   for (const auto& m : config->marts) std::printf("  mart %s\n", m.name.c_str());
   return kExitOk;
@@ -96,9 +99,11 @@ int CmdFetch(const GlobalFlags& g, const std::string& date_flag) {
   if (!s.ok()) return Fail(s.status());
   auto r = FetchTask(*s->ctx, *date);
   if (!r.ok()) return Fail(r.status());
-  std::printf("fetch: %zu objects listed, %zu selected, %zu copied (%llu bytes), %zu already there, %zu refused\n",
-              r->listed, r->selected, r->copied, static_cast<unsigned long long>(r->bytes_copied), r->skipped,
-              r->refused.size());
+  std::printf(
+      "fetch: %zu objects listed, %zu selected, %zu copied (%llu bytes), %zu already there, %zu "
+      "refused\n",
+      r->listed, r->selected, r->copied, static_cast<unsigned long long>(r->bytes_copied),
+      r->skipped, r->refused.size());
   return kExitOk;
 }
 
@@ -119,9 +124,10 @@ int CmdProcess(const GlobalFlags& g, const std::string& date_flag) {
     auto r = ProcessTask(*s->ctx, batch);
     if (!r.ok()) return Fail(r.status().WithContext("processing batch " + batch));
     for (const auto& [entity, e] : r->entities) {
-      std::printf("process %s %-18s in %lld, kept %lld, rejected %lld, coerced to null %lld\n", batch.c_str(),
-                  entity.c_str(), static_cast<long long>(e.rows_in), static_cast<long long>(e.rows_kept),
-                  static_cast<long long>(e.rows_rejected), static_cast<long long>(e.coerced_nulls));
+      std::printf("process %s %-18s in %lld, kept %lld, rejected %lld, coerced to null %lld\n",
+                  batch.c_str(), entity.c_str(), static_cast<long long>(e.rows_in),
+                  static_cast<long long>(e.rows_kept), static_cast<long long>(e.rows_rejected),
+                  static_cast<long long>(e.coerced_nulls));
     }
   }
   return kExitOk;
@@ -134,7 +140,8 @@ int CmdCrawl(const GlobalFlags& g, const std::string& date_flag, const std::stri
   if (!s.ok()) return Fail(s.status());
   const Config& config = s->ctx->config();
   if (!entity_name.empty() && !config.FindEntity(entity_name)) {
-    return Fail(Status::InvalidArgument(fmt::format("--entity '{}' is not an entity of {}", entity_name, config.file)));
+    return Fail(Status::InvalidArgument(
+        fmt::format("--entity '{}' is not an entity of {}", entity_name, config.file)));
   }
   auto db = s->ctx->warehouse();
   if (!db.ok()) return Fail(db.status());
@@ -146,9 +153,10 @@ int CmdCrawl(const GlobalFlags& g, const std::string& date_flag, const std::stri
     if (!entity_name.empty() && e.name != entity_name) continue;
     auto r = CrawlTask(*s->ctx, *conn, e, batch);
     if (!r.ok()) return Fail(r.status().WithContext("crawling " + e.name));
-    std::printf("crawl %-18s %zu partitions, %lld rows read, %lld rows, %lld duplicates collapsed\n", e.name.c_str(),
-                r->partitions.size(), static_cast<long long>(r->rows_read), static_cast<long long>(r->rows_written),
-                static_cast<long long>(r->duplicates));
+    std::printf(
+        "crawl %-18s %zu partitions, %lld rows read, %lld rows, %lld duplicates collapsed\n",
+        e.name.c_str(), r->partitions.size(), static_cast<long long>(r->rows_read),
+        static_cast<long long>(r->rows_written), static_cast<long long>(r->duplicates));
   }
   return kExitOk;
 }
@@ -177,7 +185,8 @@ int CmdRun(const GlobalFlags& g, const std::string& date_flag, const std::string
   RunRequest request;
   request.force = force;
   if (*date) {
-    if (*from || *to) return Fail(Status::InvalidArgument("use either --date or --from/--to, not both"));
+    if (*from || *to)
+      return Fail(Status::InvalidArgument("use either --date or --from/--to, not both"));
     request.dates.push_back(**date);
   } else if (*from || *to) {
     if (!*from || !*to) return Fail(Status::InvalidArgument("--from and --to go together"));
@@ -205,7 +214,9 @@ int CmdSql(const GlobalFlags& g, const std::string& query, const std::string& fo
   if (!conn.ok()) return Fail(conn.status());
   auto result = conn->Query(query);
   if (!result.ok()) return Fail(result.status());
-  std::string out = format == "csv" ? FormatCsv(*result) : format == "json" ? FormatJson(*result) : FormatTable(*result);
+  std::string out = format == "csv"    ? FormatCsv(*result)
+                    : format == "json" ? FormatJson(*result)
+                                       : FormatTable(*result);
   std::fputs(out.c_str(), stdout);
   if (!out.empty() && out.back() != '\n') std::fputc('\n', stdout);
   return kExitOk;
@@ -221,13 +232,15 @@ int CmdStatus(const GlobalFlags& g, int limit) {
   Status st = EnsureHistoryTables(*conn);
   if (!st.ok()) return Fail(st);
   auto runs = conn->Query(
-      "SELECT run_date, status, started_at, round(epoch(finished_at - started_at), 2) AS seconds, forced, run_id "
+      "SELECT run_date, status, started_at, round(epoch(finished_at - started_at), 2) AS seconds, "
+      "forced, run_id "
       "FROM fleetlake_runs ORDER BY started_at DESC LIMIT ?",
       {int64_t{limit}});
   if (!runs.ok()) return Fail(runs.status());
   std::printf("Recent runs\n%s", FormatTable(*runs).c_str());
   auto tasks = conn->Query(
-      "SELECT t.run_date, t.task, coalesce(t.entity, '') AS entity, t.status, t.attempts, t.duration_ms, t.rows_in,"
+      "SELECT t.run_date, t.task, coalesce(t.entity, '') AS entity, t.status, t.attempts, "
+      "t.duration_ms, t.rows_in,"
       " t.rows_out, t.rows_rejected, coalesce(t.message, '') AS message FROM fleetlake_tasks t"
       " JOIN (SELECT run_id FROM fleetlake_runs ORDER BY started_at DESC LIMIT ?) r USING (run_id)"
       " ORDER BY t.started_at DESC, t.task",
@@ -242,7 +255,8 @@ int CmdStatus(const GlobalFlags& g, int limit) {
 
 int main(int argc, char** argv) {
   using namespace fleetlake;
-  CLI::App app{"fleetlake: a config-driven daily pipeline from an event stream to a queryable lake"};
+  CLI::App app{
+      "fleetlake: a config-driven daily pipeline from an event stream to a queryable lake"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "fleetlake 0.1.0");
   GlobalFlags g;
@@ -255,18 +269,27 @@ int main(int argc, char** argv) {
 
   gen::GenerateOptions gen_options;
   auto* generate = app.add_subcommand("generate", "Write a realistic sample event stream");
-  generate->add_option("--out", gen_options.out_dir, "Output folder (objects go to OUT/data/)")->required();
+  generate->add_option("--out", gen_options.out_dir, "Output folder (objects go to OUT/data/)")
+      ->required();
   generate->add_option("--days", gen_options.days, "Days of stream")->capture_default_str();
   generate->add_option("--vehicles", gen_options.vehicles, "Fleet size")->capture_default_str();
-  generate->add_option("--seed", gen_options.seed, "Random seed (same seed, same bytes)")->capture_default_str();
-  generate->add_option("--start", gen_options.start_date, "First day YYYY-MM-DD")->capture_default_str();
-  generate->add_option("--hours", gen_options.active_hours, "Hours of stream per day")->capture_default_str();
-  generate->add_option("--interval", gen_options.update_interval_s, "Seconds between vehicle updates")
+  generate->add_option("--seed", gen_options.seed, "Random seed (same seed, same bytes)")
       ->capture_default_str();
-  generate->add_option("--periods", gen_options.periods_per_day, "Operating periods per day")->capture_default_str();
-  generate->add_option("--organizations", gen_options.organizations, "Tenants")->capture_default_str();
-  generate->add_option("--reject-rate", gen_options.reject_rate, "Share of bad records")->capture_default_str();
-  generate->add_option("--duplicate-rate", gen_options.duplicate_rate, "Share of re-delivered records")
+  generate->add_option("--start", gen_options.start_date, "First day YYYY-MM-DD")
+      ->capture_default_str();
+  generate->add_option("--hours", gen_options.active_hours, "Hours of stream per day")
+      ->capture_default_str();
+  generate
+      ->add_option("--interval", gen_options.update_interval_s, "Seconds between vehicle updates")
+      ->capture_default_str();
+  generate->add_option("--periods", gen_options.periods_per_day, "Operating periods per day")
+      ->capture_default_str();
+  generate->add_option("--organizations", gen_options.organizations, "Tenants")
+      ->capture_default_str();
+  generate->add_option("--reject-rate", gen_options.reject_rate, "Share of bad records")
+      ->capture_default_str();
+  generate
+      ->add_option("--duplicate-rate", gen_options.duplicate_rate, "Share of re-delivered records")
       ->capture_default_str();
   generate->add_flag("--gzip-some", gen_options.gzip_some, "Write some objects gzip-compressed");
 

@@ -15,15 +15,18 @@ void LogLine(LogLevel level, const std::string& message);
 
 template <typename... Args>
 void LogInfo(fmt::format_string<Args...> f, Args&&... args) {
-  if (GetLogLevel() >= LogLevel::kInfo) LogLine(LogLevel::kInfo, fmt::format(f, std::forward<Args>(args)...));
+  if (GetLogLevel() >= LogLevel::kInfo)
+    LogLine(LogLevel::kInfo, fmt::format(f, std::forward<Args>(args)...));
 }
 template <typename... Args>
 void LogWarn(fmt::format_string<Args...> f, Args&&... args) {
-  if (GetLogLevel() >= LogLevel::kWarn) LogLine(LogLevel::kWarn, fmt::format(f, std::forward<Args>(args)...));
+  if (GetLogLevel() >= LogLevel::kWarn)
+    LogLine(LogLevel::kWarn, fmt::format(f, std::forward<Args>(args)...));
 }
 template <typename... Args>
 void LogDebug(fmt::format_string<Args...> f, Args&&... args) {
-  if (GetLogLevel() >= LogLevel::kDebug) LogLine(LogLevel::kDebug, fmt::format(f, std::forward<Args>(args)...));
+  if (GetLogLevel() >= LogLevel::kDebug)
+    LogLine(LogLevel::kDebug, fmt::format(f, std::forward<Args>(args)...));
 }
 
 }  // namespace fleetlake

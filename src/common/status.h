@@ -2,11 +2,11 @@
 // Exceptions are reserved for programming errors. Modelled on LevelDB's Status and Arrow's Result.
 #pragma once
 
+#include <fmt/core.h>
+
 #include <optional>
 #include <string>
 #include <utility>
-
-#include <fmt/core.h>
 
 namespace fleetlake {
 
@@ -25,7 +25,9 @@ class Status {
 
   Status() = default;
   static Status OK() { return Status(); }
-  static Status InvalidArgument(std::string msg) { return {Code::kInvalidArgument, std::move(msg)}; }
+  static Status InvalidArgument(std::string msg) {
+    return {Code::kInvalidArgument, std::move(msg)};
+  }
   static Status NotFound(std::string msg) { return {Code::kNotFound, std::move(msg)}; }
   static Status IOError(std::string msg) { return {Code::kIOError, std::move(msg)}; }
   static Status Corruption(std::string msg) { return {Code::kCorruption, std::move(msg)}; }
@@ -57,7 +59,7 @@ class Status {
 template <typename T>
 class Result {
  public:
-  Result(T value) : value_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : value_(std::move(value)) {}         // NOLINT(google-explicit-constructor)
   Result(Status status) : status_(std::move(status)) {  // NOLINT(google-explicit-constructor)
     if (status_.ok()) status_ = Status::Internal("Result constructed from an OK status");
   }
@@ -81,10 +83,10 @@ class Result {
 #define FL_CONCAT_INNER(a, b) a##b
 #define FL_CONCAT(a, b) FL_CONCAT_INNER(a, b)
 
-#define FL_RETURN_IF_ERROR(expr)                     \
-  do {                                               \
-    ::fleetlake::Status _fl_status = (expr);         \
-    if (!_fl_status.ok()) return _fl_status;         \
+#define FL_RETURN_IF_ERROR(expr)             \
+  do {                                       \
+    ::fleetlake::Status _fl_status = (expr); \
+    if (!_fl_status.ok()) return _fl_status; \
   } while (0)
 
 #define FL_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \

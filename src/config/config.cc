@@ -14,12 +14,12 @@ namespace {
 
 // Words DuckDB and Athena would misread as a table or column name.
 constexpr std::array<const char*, 48> kReservedWords = {
-    "all",    "alter",  "and",    "as",      "between", "by",     "case",     "cast",
-    "check",  "column", "create", "cross",   "default", "delete", "distinct", "drop",
-    "else",   "end",    "except", "exists",  "false",   "from",   "full",     "group",
-    "having", "in",     "inner",  "insert",  "intersect", "into", "is",       "join",
-    "left",   "like",   "limit",  "not",     "null",    "on",     "or",       "order",
-    "outer",  "right",  "select", "table",   "then",    "true",   "union",    "where"};
+    "all",    "alter",  "and",    "as",     "between",   "by",     "case",     "cast",
+    "check",  "column", "create", "cross",  "default",   "delete", "distinct", "drop",
+    "else",   "end",    "except", "exists", "false",     "from",   "full",     "group",
+    "having", "in",     "inner",  "insert", "intersect", "into",   "is",       "join",
+    "left",   "like",   "limit",  "not",    "null",      "on",     "or",       "order",
+    "outer",  "right",  "select", "table",  "then",      "true",   "union",    "where"};
 
 // Collects every problem of a config with its place, so one run of `validate` shows them all.
 class Validator {
@@ -46,11 +46,13 @@ class Validator {
                  std::initializer_list<const char*> allowed) {
     for (const auto& kv : map) {
       std::string key = kv.first.Scalar();
-      bool known = std::any_of(allowed.begin(), allowed.end(), [&](const char* a) { return key == a; });
+      bool known =
+          std::any_of(allowed.begin(), allowed.end(), [&](const char* a) { return key == a; });
       if (!known) {
         std::string list;
         for (const char* a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-        Error(kv.first, fmt::format("unknown key '{}' in {}; expected one of: {}", key, where, list));
+        Error(kv.first,
+              fmt::format("unknown key '{}' in {}; expected one of: {}", key, where, list));
       }
     }
   }
@@ -73,7 +75,8 @@ class Validator {
       Error(node, fmt::format("{}.{} must be a string", where, key));
       return fallback;
     }
-    if (required && node.Scalar().empty()) Error(node, fmt::format("{}.{} must not be empty", where, key));
+    if (required && node.Scalar().empty())
+      Error(node, fmt::format("{}.{} must not be empty", where, key));
     return node.Scalar();
   }
 
@@ -124,16 +127,19 @@ class Validator {
 
   void Identifier(const YAML::Node& node, const std::string& name, const std::string& what) {
     if (!IsValidIdentifier(name)) {
-      Error(node, fmt::format("{} '{}' is not a valid SQL identifier: use letters, digits and '_', "
-                              "start with a letter or '_', at most 63 characters, not an SQL keyword",
-                              what, name));
+      Error(node,
+            fmt::format("{} '{}' is not a valid SQL identifier: use letters, digits and '_', "
+                        "start with a letter or '_', at most 63 characters, not an SQL keyword",
+                        what, name));
     }
   }
 
   void Path(const YAML::Node& node, const std::string& path, const std::string& what) {
     bool bad = path.empty() || path.front() == '.' || path.back() == '.' ||
                path.find("..") != std::string::npos;
-    if (bad) Error(node, fmt::format("{} '{}' is not a dotted JSON path like data.location.lat", what, path));
+    if (bad)
+      Error(node,
+            fmt::format("{} '{}' is not a dotted JSON path like data.location.lat", what, path));
   }
 
  private:
@@ -147,8 +153,8 @@ Result<ColumnType> ParseColumnType(const std::string& s) {
   if (s == "bigint") return ColumnType::kBigint;
   if (s == "boolean") return ColumnType::kBoolean;
   if (s == "timestamp") return ColumnType::kTimestamp;
-  return Status::InvalidArgument(
-      fmt::format("unknown column type '{}'; expected string, double, bigint, boolean or timestamp", s));
+  return Status::InvalidArgument(fmt::format(
+      "unknown column type '{}'; expected string, double, bigint, boolean or timestamp", s));
 }
 
 void ParseEntity(Validator& v, const YAML::Node& node, size_t index, EntityConfig& e) {
@@ -164,11 +170,13 @@ void ParseEntity(Validator& v, const YAML::Node& node, size_t index, EntityConfi
   YAML::Node match = node["match"];
   if (!match.IsDefined() || !match.IsMap() || match.size() == 0) {
     v.Error(match.IsDefined() ? match : node,
-            fmt::format("{} needs 'match': a mapping of JSON path to value, e.g. {{on: vehicle}}", where));
+            fmt::format("{} needs 'match': a mapping of JSON path to value, e.g. {{on: vehicle}}",
+                        where));
   } else {
     for (const auto& kv : match) {
       if (!kv.second.IsScalar()) {
-        v.Error(kv.second, fmt::format("{}: match value for '{}' must be a string", where, kv.first.Scalar()));
+        v.Error(kv.second,
+                fmt::format("{}: match value for '{}' must be a string", where, kv.first.Scalar()));
         continue;
       }
       v.Path(kv.first, kv.first.Scalar(), "match path");
@@ -177,11 +185,13 @@ void ParseEntity(Validator& v, const YAML::Node& node, size_t index, EntityConfi
   }
 
   e.required = v.StringList(node, "required", where);
-  for (size_t i = 0; i < e.required.size(); ++i) v.Path(node["required"][i], e.required[i], "required path");
+  for (size_t i = 0; i < e.required.size(); ++i)
+    v.Path(node["required"][i], e.required[i], "required path");
 
   YAML::Node columns = node["columns"];
   if (!columns.IsDefined() || !columns.IsSequence() || columns.size() == 0) {
-    v.Error(columns.IsDefined() ? columns : node, fmt::format("{} needs 'columns': a non-empty list", where));
+    v.Error(columns.IsDefined() ? columns : node,
+            fmt::format("{} needs 'columns': a non-empty list", where));
   } else {
     std::set<std::string> seen;
     for (size_t i = 0; i < columns.size(); ++i) {
@@ -198,7 +208,8 @@ void ParseEntity(Validator& v, const YAML::Node& node, size_t index, EntityConfi
         if (col.name == kSourceKeyColumn || col.name == kSourceLineColumn) {
           v.Error(c["name"], fmt::format("column name '{}' is reserved for lineage", col.name));
         }
-        if (!seen.insert(col.name).second) v.Error(c["name"], fmt::format("duplicate column name '{}'", col.name));
+        if (!seen.insert(col.name).second)
+          v.Error(c["name"], fmt::format("duplicate column name '{}'", col.name));
       }
       if (!col.path.empty()) v.Path(c["path"], col.path, "column path");
       if (!type.empty()) {
@@ -216,7 +227,8 @@ void ParseEntity(Validator& v, const YAML::Node& node, size_t index, EntityConfi
   for (const auto& key : v.StringList(node, "unique_key", where)) {
     int idx = e.ColumnIndex(key);
     if (idx < 0) {
-      v.Error(node["unique_key"], fmt::format("{}: unique_key '{}' is not a column name or path", where, key));
+      v.Error(node["unique_key"],
+              fmt::format("{}: unique_key '{}' is not a column name or path", where, key));
     } else {
       e.unique_key.push_back(idx);
     }
@@ -231,12 +243,14 @@ void ParseEntity(Validator& v, const YAML::Node& node, size_t index, EntityConfi
   } else if (v.IsMap(part, where + ".partition_by")) {
     v.CheckKeys(part, where + ".partition_by", {"column", "granularity", "name"});
     e.partition_by.column = v.String(part, "column", where + ".partition_by", true);
-    e.partition_by.granularity = v.String(part, "granularity", where + ".partition_by", false, "day");
+    e.partition_by.granularity =
+        v.String(part, "granularity", where + ".partition_by", false, "day");
     e.partition_by.name = v.String(part, "name", where + ".partition_by", false, "event_date");
     if (e.partition_by.granularity != "day") {
       v.Error(part["granularity"], "partition_by.granularity must be 'day'");
     }
-    v.Identifier(part["name"].IsDefined() ? part["name"] : part, e.partition_by.name, "partition name");
+    v.Identifier(part["name"].IsDefined() ? part["name"] : part, e.partition_by.name,
+                 "partition name");
     if (e.ColumnIndex(e.partition_by.name) >= 0 || e.partition_by.name == kSourceKeyColumn ||
         e.partition_by.name == kSourceLineColumn) {
       v.Error(part, fmt::format("partition name '{}' collides with a column", e.partition_by.name));
@@ -259,14 +273,16 @@ void ParseEntity(Validator& v, const YAML::Node& node, size_t index, EntityConfi
 Status ApplyOverride(YAML::Node root, const std::string& assignment) {
   size_t eq = assignment.find('=');
   if (eq == std::string::npos || eq == 0) {
-    return Status::InvalidArgument(fmt::format("--set '{}': expected dotted.key=value", assignment));
+    return Status::InvalidArgument(
+        fmt::format("--set '{}': expected dotted.key=value", assignment));
   }
   std::string path = assignment.substr(0, eq);
   std::string value = assignment.substr(eq + 1);
   std::vector<std::string> parts;
   std::stringstream ss(path);
   for (std::string part; std::getline(ss, part, '.');) {
-    if (part.empty()) return Status::InvalidArgument(fmt::format("--set '{}': empty key segment", assignment));
+    if (part.empty())
+      return Status::InvalidArgument(fmt::format("--set '{}': empty key segment", assignment));
     parts.push_back(part);
   }
   YAML::Node cur = root;
@@ -292,10 +308,12 @@ Status ApplyOverride(YAML::Node root, const std::string& assignment) {
         }
       }
       if (!found) {
-        return Status::InvalidArgument(
-            fmt::format("--set '{}': no list element '{}' (use its index or name)", assignment, part));
+        return Status::InvalidArgument(fmt::format(
+            "--set '{}': no list element '{}' (use its index or name)", assignment, part));
       }
-      if (last) return Status::InvalidArgument(fmt::format("--set '{}': cannot replace a list element", assignment));
+      if (last)
+        return Status::InvalidArgument(
+            fmt::format("--set '{}': cannot replace a list element", assignment));
       cur.reset(next);
       continue;
     }
@@ -332,7 +350,8 @@ Result<Config> BuildConfig(const YAML::Node& root, const std::string& file) {
     v.Error(root, "the config must be a mapping with source, lake, warehouse, entities and marts");
     return v.ToStatus();
   }
-  v.CheckKeys(root, "the config", {"source", "lake", "warehouse", "entities", "marts", "process", "run"});
+  v.CheckKeys(root, "the config",
+              {"source", "lake", "warehouse", "entities", "marts", "process", "run"});
 
   YAML::Node source = root["source"];
   if (!source.IsDefined()) {
@@ -361,7 +380,8 @@ Result<Config> BuildConfig(const YAML::Node& root, const std::string& file) {
     config.warehouse.engine = v.String(wh, "engine", "warehouse", false, "duckdb");
     config.warehouse.path = v.String(wh, "path", "warehouse", true);
     if (config.warehouse.engine != "duckdb") {
-      v.Error(wh["engine"], fmt::format("warehouse.engine '{}' is not supported; use duckdb", config.warehouse.engine));
+      v.Error(wh["engine"], fmt::format("warehouse.engine '{}' is not supported; use duckdb",
+                                        config.warehouse.engine));
     }
   }
 
@@ -397,7 +417,8 @@ Result<Config> BuildConfig(const YAML::Node& root, const std::string& file) {
         if (!m.name.empty()) {
           v.Identifier(marts[i]["name"], m.name, "mart name");
           if (!names.insert(m.name).second) {
-            v.Error(marts[i]["name"], fmt::format("mart name '{}' is already an entity or mart", m.name));
+            v.Error(marts[i]["name"],
+                    fmt::format("mart name '{}' is already an entity or mart", m.name));
           }
         }
         config.marts.push_back(std::move(m));
@@ -409,13 +430,15 @@ Result<Config> BuildConfig(const YAML::Node& root, const std::string& file) {
   if (process.IsDefined() && v.IsMap(process, "process")) {
     v.CheckKeys(process, "process", {"threads", "max_rows"});
     config.process.threads = static_cast<int>(v.Int(process, "threads", "process", 0, 0, 256));
-    config.process.max_rows = v.Int(process, "max_rows", "process", config.process.max_rows, 1, 1LL << 40);
+    config.process.max_rows =
+        v.Int(process, "max_rows", "process", config.process.max_rows, 1, 1LL << 40);
   }
   YAML::Node run = root["run"];
   if (run.IsDefined() && v.IsMap(run, "run")) {
     v.CheckKeys(run, "run", {"retries", "backoff_ms"});
     config.run.retries = static_cast<int>(v.Int(run, "retries", "run", config.run.retries, 0, 10));
-    config.run.backoff_ms = static_cast<int>(v.Int(run, "backoff_ms", "run", config.run.backoff_ms, 0, 600000));
+    config.run.backoff_ms =
+        static_cast<int>(v.Int(run, "backoff_ms", "run", config.run.backoff_ms, 0, 600000));
   }
 
   if (!v.ok()) return v.ToStatus();
@@ -426,22 +449,32 @@ Result<Config> BuildConfig(const YAML::Node& root, const std::string& file) {
 
 const char* ColumnTypeName(ColumnType type) {
   switch (type) {
-    case ColumnType::kString: return "string";
-    case ColumnType::kDouble: return "double";
-    case ColumnType::kBigint: return "bigint";
-    case ColumnType::kBoolean: return "boolean";
-    case ColumnType::kTimestamp: return "timestamp";
+    case ColumnType::kString:
+      return "string";
+    case ColumnType::kDouble:
+      return "double";
+    case ColumnType::kBigint:
+      return "bigint";
+    case ColumnType::kBoolean:
+      return "boolean";
+    case ColumnType::kTimestamp:
+      return "timestamp";
   }
   return "?";
 }
 
 const char* ColumnSqlType(ColumnType type) {
   switch (type) {
-    case ColumnType::kString: return "VARCHAR";
-    case ColumnType::kDouble: return "DOUBLE";
-    case ColumnType::kBigint: return "BIGINT";
-    case ColumnType::kBoolean: return "BOOLEAN";
-    case ColumnType::kTimestamp: return "TIMESTAMP";
+    case ColumnType::kString:
+      return "VARCHAR";
+    case ColumnType::kDouble:
+      return "DOUBLE";
+    case ColumnType::kBigint:
+      return "BIGINT";
+    case ColumnType::kBoolean:
+      return "BOOLEAN";
+    case ColumnType::kTimestamp:
+      return "TIMESTAMP";
   }
   return "?";
 }
@@ -484,8 +517,8 @@ Result<Config> ParseConfig(const std::string& yaml_text, const std::string& file
   try {
     root = YAML::Load(yaml_text);
   } catch (const YAML::ParserException& e) {
-    return Status::InvalidArgument(
-        fmt::format("{}:{}:{}: invalid YAML: {}", file_name, e.mark.line + 1, e.mark.column + 1, e.msg));
+    return Status::InvalidArgument(fmt::format("{}:{}:{}: invalid YAML: {}", file_name,
+                                               e.mark.line + 1, e.mark.column + 1, e.msg));
   } catch (const YAML::Exception& e) {
     return Status::InvalidArgument(fmt::format("{}: invalid YAML: {}", file_name, e.what()));
   }

@@ -71,8 +71,8 @@ struct ProcessOptions {
 };
 
 struct RunOptions {
-  int retries = 2;            // extra attempts per task
-  int backoff_ms = 500;       // first retry delay; doubles each time
+  int retries = 2;       // extra attempts per task
+  int backoff_ms = 500;  // first retry delay; doubles each time
 };
 
 struct Config {

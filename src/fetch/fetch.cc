@@ -109,8 +109,8 @@ Result<FetchReport> Fetch(Store& source, Store& lake, const FetchOptions& option
         auto got = Md5File(tmp);
         if (!got.ok() || *got != md5) {
           std::filesystem::remove(tmp);
-          return Status::Corruption(fmt::format("{} changed or was damaged while copying (MD5 mismatch)",
-                                                source.Uri(o.info.key)));
+          return Status::Corruption(fmt::format(
+              "{} changed or was damaged while copying (MD5 mismatch)", source.Uri(o.info.key)));
         }
         FL_RETURN_IF_ERROR(lake.PutFile(raw_key, tmp));
         std::filesystem::remove(tmp);

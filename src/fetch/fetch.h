@@ -26,10 +26,10 @@ struct FetchReport {
   size_t listed = 0;    // objects in the source
   size_t selected = 0;  // of those, in the requested day
   size_t copied = 0;
-  size_t skipped = 0;   // already in the raw zone with the same bytes
+  size_t skipped = 0;  // already in the raw zone with the same bytes
   uint64_t bytes_copied = 0;
-  std::vector<std::string> refused;          // unsafe keys, with the reason
-  std::map<std::string, size_t> batches;     // batch -> objects in it after the fetch
+  std::vector<std::string> refused;       // unsafe keys, with the reason
+  std::map<std::string, size_t> batches;  // batch -> objects in it after the fetch
 };
 
 // Lists the source and assigns every object its batch (its key's day). Unsafe keys are returned

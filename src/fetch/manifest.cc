@@ -11,11 +11,21 @@ std::string JsonEscape(std::string_view s) {
   out.reserve(s.size() + 2);
   for (unsigned char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20) {
           out += fmt::format("\\u{:04x}", c);
@@ -28,8 +38,9 @@ std::string JsonEscape(std::string_view s) {
 }
 
 void BatchManifest::Upsert(const ManifestEntry& entry) {
-  auto it = std::lower_bound(entries.begin(), entries.end(), entry.key,
-                             [](const ManifestEntry& e, const std::string& k) { return e.key < k; });
+  auto it =
+      std::lower_bound(entries.begin(), entries.end(), entry.key,
+                       [](const ManifestEntry& e, const std::string& k) { return e.key < k; });
   if (it != entries.end() && it->key == entry.key) {
     *it = entry;
   } else {
@@ -38,8 +49,9 @@ void BatchManifest::Upsert(const ManifestEntry& entry) {
 }
 
 const ManifestEntry* BatchManifest::Find(const std::string& key) const {
-  auto it = std::lower_bound(entries.begin(), entries.end(), key,
-                             [](const ManifestEntry& e, const std::string& k) { return e.key < k; });
+  auto it =
+      std::lower_bound(entries.begin(), entries.end(), key,
+                       [](const ManifestEntry& e, const std::string& k) { return e.key < k; });
   return it != entries.end() && it->key == key ? &*it : nullptr;
 }
 

@@ -19,7 +19,7 @@ struct ManifestEntry {
 };
 
 struct BatchManifest {
-  std::string batch;  // YYYY-MM-DD: the day of the objects' keys
+  std::string batch;                   // YYYY-MM-DD: the day of the objects' keys
   std::vector<ManifestEntry> entries;  // sorted by key, unique
 
   // Adds or replaces the entry with the same key, keeping the order.

@@ -23,9 +23,10 @@ Result<std::string> StartRun(Connection& conn, const std::string& run_date, bool
   static std::atomic<int> counter{0};
   int64_t now = NowMicros();
   std::string id = fmt::format("{}-{}-{}-{}", run_date, now, ::getpid(), counter++);
-  FL_RETURN_IF_ERROR(conn.Execute(
-      "INSERT INTO fleetlake_runs VALUES (?, CAST(? AS DATE), make_timestamp(?), NULL, 'running', ?, NULL)",
-      {id, run_date, now, forced}));
+  FL_RETURN_IF_ERROR(
+      conn.Execute("INSERT INTO fleetlake_runs VALUES (?, CAST(? AS DATE), make_timestamp(?), "
+                   "NULL, 'running', ?, NULL)",
+                   {id, run_date, now, forced}));
   return id;
 }
 
@@ -44,15 +45,16 @@ Status FinishRun(Connection& conn, const std::string& run_id, const std::string&
                  const std::string& message) {
   Value msg = message.empty() ? Value{} : Value{message};
   return conn.Execute(
-      "UPDATE fleetlake_runs SET finished_at = make_timestamp(?), status = ?, message = ? WHERE run_id = ?",
+      "UPDATE fleetlake_runs SET finished_at = make_timestamp(?), status = ?, message = ? WHERE "
+      "run_id = ?",
       {NowMicros(), status, msg, run_id});
 }
 
 Result<bool> DateSucceeded(Connection& conn, const std::string& run_date) {
-  FL_ASSIGN_OR_RETURN(QueryResult r,
-                      conn.Query("SELECT status FROM fleetlake_runs WHERE run_date = CAST(? AS DATE)"
-                                 " AND status <> 'running' ORDER BY finished_at DESC LIMIT 1",
-                                 {run_date}));
+  FL_ASSIGN_OR_RETURN(
+      QueryResult r, conn.Query("SELECT status FROM fleetlake_runs WHERE run_date = CAST(? AS DATE)"
+                                " AND status <> 'running' ORDER BY finished_at DESC LIMIT 1",
+                                {run_date}));
   return r.num_rows() == 1 && r.rows[0][0] == std::optional<std::string>("success");
 }
 

@@ -14,8 +14,8 @@ bool IsRetryable(const Status& status);
 
 // Calls `fn` until it succeeds, fails with a non-retryable error, `options.retries` extra attempts
 // are spent, or `should_stop()` says so. The delay before retry k (0-based) is drawn uniformly from
-// [backoff_ms * 2^k / 2, backoff_ms * 2^k]: the jitter keeps parallel workers from retrying in step.
-// `on_retry(attempt, status, delay_ms)` is told before each wait. Sets *attempts.
+// [backoff_ms * 2^k / 2, backoff_ms * 2^k]: the jitter keeps parallel workers from retrying in
+// step. `on_retry(attempt, status, delay_ms)` is told before each wait. Sets *attempts.
 Status RunWithRetries(const RunOptions& options, const std::function<Status()>& fn, int* attempts,
                       const std::function<void(int, const Status&, int64_t)>& on_retry = {},
                       const std::function<bool()>& should_stop = {});

@@ -15,7 +15,8 @@ Result<std::unique_ptr<RunLock>> RunLock::Acquire(const std::string& lock_path, 
   std::filesystem::create_directories(std::filesystem::path(lock_path).parent_path(), ec);
   int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) {
-    return Status::IOError(fmt::format("cannot open lock file {}: {}", lock_path, std::strerror(errno)));
+    return Status::IOError(
+        fmt::format("cannot open lock file {}: {}", lock_path, std::strerror(errno)));
   }
   int waited_ms = 0;
   while (::flock(fd, LOCK_EX | LOCK_NB) != 0 && waited_ms < wait_seconds * 1000) {

@@ -13,7 +13,8 @@ class RunLock {
  public:
   // Waits up to `wait_seconds` for another holder to finish, then fails with Status::Busy naming
   // the holder's pid. 0 fails at once.
-  static Result<std::unique_ptr<RunLock>> Acquire(const std::string& lock_path, int wait_seconds = 0);
+  static Result<std::unique_ptr<RunLock>> Acquire(const std::string& lock_path,
+                                                  int wait_seconds = 0);
   ~RunLock();
   RunLock(const RunLock&) = delete;
   RunLock& operator=(const RunLock&) = delete;

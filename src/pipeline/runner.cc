@@ -30,7 +30,8 @@ Status WithRetries(const RunOptions& options, TaskOutcome& out, Fn&& fn) {
   };
   Status st = RunWithRetries(options, fn, &out.attempts, on_retry, StopRequested);
   out.duration_ms = (NowMicros() - start) / 1000;
-  out.status = st.ok() ? "success" : (st.code() == Status::Code::kCancelled ? "cancelled" : "failed");
+  out.status =
+      st.ok() ? "success" : (st.code() == Status::Code::kCancelled ? "cancelled" : "failed");
   if (!st.ok()) out.message = st.ToString();
   return st;
 }
@@ -78,7 +79,8 @@ bool RunDate(PipelineContext& ctx, Connection& conn, const std::string& date, bo
     FL_ASSIGN_OR_RETURN(FetchReport r, FetchTask(ctx, ParseDate(date)));
     fetch.rows_in = static_cast<int64_t>(r.selected);
     fetch.rows_out = static_cast<int64_t>(r.copied);
-    fetch.message = fmt::format("{} copied, {} already there, {} refused", r.copied, r.skipped, r.refused.size());
+    fetch.message = fmt::format("{} copied, {} already there, {} refused", r.copied, r.skipped,
+                                r.refused.size());
     return Status::OK();
   });
   record(fetch);
@@ -99,7 +101,8 @@ bool RunDate(PipelineContext& ctx, Connection& conn, const std::string& date, bo
         per.rows_in = e.rows_in;
         per.rows_out = e.rows_kept;
         per.rows_rejected = e.rows_rejected;
-        if (e.coerced_nulls) per.message = fmt::format("{} values coerced to null", e.coerced_nulls);
+        if (e.coerced_nulls)
+          per.message = fmt::format("{} values coerced to null", e.coerced_nulls);
         record(per);
       }
       if (summary.entities.empty()) record(process);
@@ -216,7 +219,8 @@ Result<RunOutcome> RunPipeline(PipelineContext& ctx, const RunRequest& request) 
       outcome.skipped.push_back(date + ": already done (use --force to run it again)");
       continue;
     }
-    if (done && new_objects > 0) LogInfo("{}: {} new source objects since its last run", date, new_objects);
+    if (done && new_objects > 0)
+      LogInfo("{}: {} new source objects since its last run", date, new_objects);
     if (!RunDate(ctx, conn, date, request.force, outcome)) outcome.ok = false;
   }
   return outcome;
@@ -225,18 +229,21 @@ Result<RunOutcome> RunPipeline(PipelineContext& ctx, const RunRequest& request) 
 std::string FormatRunSummary(const RunOutcome& outcome) {
   std::string out;
   if (!outcome.tasks.empty()) {
-    out += fmt::format("{:<10}  {:<8}  {:<18}  {:<15}  {:>3}  {:>8}  {:>9}  {:>9}  {:>8}  {}\n", "date",
-                       "task", "entity", "status", "try", "time", "in", "out", "rejected", "note");
+    out += fmt::format("{:<10}  {:<8}  {:<18}  {:<15}  {:>3}  {:>8}  {:>9}  {:>9}  {:>8}  {}\n",
+                       "date", "task", "entity", "status", "try", "time", "in", "out", "rejected",
+                       "note");
     for (const auto& t : outcome.tasks) {
       // One line per task: the full message is in fleetlake_tasks.
       std::string note = t.message.substr(0, t.message.find('\n'));
-      out += fmt::format("{:<10}  {:<8}  {:<18}  {:<15}  {:>3}  {:>7.2f}s  {:>9}  {:>9}  {:>8}  {}\n", t.date,
-                         t.task, t.entity, t.status, t.attempts, t.duration_ms / 1000.0, t.rows_in,
-                         t.rows_out, t.rows_rejected, note);
+      out +=
+          fmt::format("{:<10}  {:<8}  {:<18}  {:<15}  {:>3}  {:>7.2f}s  {:>9}  {:>9}  {:>8}  {}\n",
+                      t.date, t.task, t.entity, t.status, t.attempts, t.duration_ms / 1000.0,
+                      t.rows_in, t.rows_out, t.rows_rejected, note);
     }
   }
   for (const auto& s : outcome.skipped) out += "skipped " + s + "\n";
-  if (outcome.tasks.empty() && outcome.skipped.empty()) out += "nothing to do: no dates in the source\n";
+  if (outcome.tasks.empty() && outcome.skipped.empty())
+    out += "nothing to do: no dates in the source\n";
   out += outcome.ok ? "run succeeded\n" : "run FAILED (details above and in fleetlake_tasks)\n";
   return out;
 }

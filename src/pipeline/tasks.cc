@@ -61,8 +61,10 @@ Status SaveTouched(Store& lake, const std::string& batch, const TouchedPartition
 }
 
 // Local paths of the Parquet files of one partition of an entity (all batches).
-Result<std::vector<std::string>> PartitionFilePaths(Store& lake, const EntityConfig& entity, int32_t day) {
-  std::string prefix = fmt::format("structured/{}/{}={}/", entity.name, entity.partition_by.name, FormatDate(day));
+Result<std::vector<std::string>> PartitionFilePaths(Store& lake, const EntityConfig& entity,
+                                                    int32_t day) {
+  std::string prefix =
+      fmt::format("structured/{}/{}={}/", entity.name, entity.partition_by.name, FormatDate(day));
   FL_ASSIGN_OR_RETURN(auto objects, lake.List(prefix));
   std::vector<std::string> paths;
   for (const auto& o : objects) {
@@ -70,7 +72,8 @@ Result<std::vector<std::string>> PartitionFilePaths(Store& lake, const EntityCon
     auto local = lake.LocalPath(o.key);
     if (!local) {
       return Status::InvalidArgument(fmt::format(
-          "crawling {} needs a local lake in this build (S3 lakes come with S3 support)", lake.Uri(o.key)));
+          "crawling {} needs a local lake in this build (S3 lakes come with S3 support)",
+          lake.Uri(o.key)));
     }
     paths.push_back(*local);
   }
@@ -148,7 +151,8 @@ Result<std::vector<std::string>> FetchedBatches(PipelineContext& ctx) {
   FL_ASSIGN_OR_RETURN(auto objects, ctx.lake().List("_fleetlake/manifest/"));
   std::vector<std::string> batches;
   for (const auto& o : objects) {
-    std::string_view name = std::string_view(o.key).substr(std::string_view("_fleetlake/manifest/").size());
+    std::string_view name =
+        std::string_view(o.key).substr(std::string_view("_fleetlake/manifest/").size());
     if (name.rfind("batch=", 0) == 0 && name.size() == 6 + 10 + 5) {
       batches.emplace_back(name.substr(6, 10));
     }
@@ -163,11 +167,13 @@ Result<ProcessSummary> ProcessTask(PipelineContext& ctx, const std::string& batc
   // Partitions the previous processing of this batch wrote must be re-crawled too, in case the
   // batch no longer writes them.
   FL_ASSIGN_OR_RETURN(TouchedPartitions touched, LoadTouched(ctx.lake(), batch));
-  FL_ASSIGN_OR_RETURN(ProcessReport report, ProcessBatch(ctx.config(), ctx.lake(), batch, raw_keys));
+  FL_ASSIGN_OR_RETURN(ProcessReport report,
+                      ProcessBatch(ctx.config(), ctx.lake(), batch, raw_keys));
 
   FL_RETURN_IF_ERROR(ctx.lake().Put(ProcessReportKey(batch), report.ToJson()));
   ProcessSummary summary = Summarize(report);
-  for (const auto& [entity, days] : touched) summary.touched[entity].insert(days.begin(), days.end());
+  for (const auto& [entity, days] : touched)
+    summary.touched[entity].insert(days.begin(), days.end());
   FL_RETURN_IF_ERROR(SaveTouched(ctx.lake(), batch, summary.touched));
   return summary;
 }
@@ -191,6 +197,8 @@ Result<CrawlStats> CrawlTask(PipelineContext& ctx, Connection& conn, const Entit
   return CrawlEntity(conn, entity, partitions);
 }
 
-Status MartsTask(PipelineContext& ctx, Connection& conn) { return BuildMarts(conn, ctx.config().marts); }
+Status MartsTask(PipelineContext& ctx, Connection& conn) {
+  return BuildMarts(conn, ctx.config().marts);
+}
 
 }  // namespace fleetlake

@@ -1,8 +1,8 @@
 #include "storage/local_store.h"
 
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <openssl/evp.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -54,7 +54,8 @@ Status ValidateKey(std::string_view key) {
   if (key.front() == '/') return bad("absolute path");
   if (key.find('\\') != std::string_view::npos) return bad("contains a backslash");
   for (char c : key) {
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return bad("contains a control character");
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+      return bad("contains a control character");
   }
   size_t start = 0;
   while (start <= key.size()) {
@@ -114,7 +115,8 @@ Result<std::string> ReadFile(const std::string& path) {
 Status WriteFileAtomic(const std::string& path, std::string_view data) {
   std::error_code ec;
   fs::create_directories(fs::path(path).parent_path(), ec);
-  if (ec) return Status::IOError(fmt::format("cannot create folder for {}: {}", path, ec.message()));
+  if (ec)
+    return Status::IOError(fmt::format("cannot create folder for {}: {}", path, ec.message()));
   std::string tmp = path + TempSuffix();
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return Status::IOError(fmt::format("cannot create {}: {}", tmp, ErrnoText()));
@@ -163,7 +165,8 @@ Result<std::string> LocalStore::PathFor(std::string_view key) const {
 Result<std::vector<ObjectInfo>> LocalStore::List(std::string_view prefix) {
   std::vector<ObjectInfo> out;
   // List the deepest folder the prefix names, then filter by the full prefix.
-  std::string dir_key(prefix.substr(0, prefix.rfind('/') == std::string_view::npos ? 0 : prefix.rfind('/')));
+  std::string dir_key(
+      prefix.substr(0, prefix.rfind('/') == std::string_view::npos ? 0 : prefix.rfind('/')));
   std::string dir = dir_key.empty() ? root_ : root_ + "/" + dir_key;
   if (!dir_key.empty()) FL_RETURN_IF_ERROR(ValidateKey(dir_key));
   std::error_code ec;
@@ -207,7 +210,8 @@ Status LocalStore::GetToFile(std::string_view key, const std::string& local_path
   if (!fs::exists(path)) return Status::NotFound(fmt::format("no object {}", Uri(key)));
   std::error_code ec;
   fs::copy_file(path, local_path, fs::copy_options::overwrite_existing, ec);
-  if (ec) return Status::IOError(fmt::format("cannot copy {} to {}: {}", path, local_path, ec.message()));
+  if (ec)
+    return Status::IOError(fmt::format("cannot copy {} to {}: {}", path, local_path, ec.message()));
   return Status::OK();
 }
 
@@ -220,7 +224,8 @@ Status LocalStore::PutFile(std::string_view key, const std::string& local_path) 
   FL_ASSIGN_OR_RETURN(std::string path, PathFor(key));
   std::error_code ec;
   fs::create_directories(fs::path(path).parent_path(), ec);
-  if (ec) return Status::IOError(fmt::format("cannot create folder for {}: {}", path, ec.message()));
+  if (ec)
+    return Status::IOError(fmt::format("cannot create folder for {}: {}", path, ec.message()));
   // No fsync here: a process crash cannot lose page-cache data, and after a power loss a short
   // file is caught by the size check of the next fetch or by the Parquet reader. fsync per small
   // object made fetch several times slower.
@@ -231,7 +236,8 @@ Status LocalStore::PutFile(std::string_view key, const std::string& local_path) 
   }
   std::string tmp = path + TempSuffix();
   fs::copy_file(local_path, tmp, fs::copy_options::overwrite_existing, ec);
-  if (ec) return Status::IOError(fmt::format("cannot copy {} to {}: {}", local_path, tmp, ec.message()));
+  if (ec)
+    return Status::IOError(fmt::format("cannot copy {} to {}: {}", local_path, tmp, ec.message()));
   if (::rename(tmp.c_str(), path.c_str()) != 0) {
     std::string why = ErrnoText();
     ::unlink(tmp.c_str());

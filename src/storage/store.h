@@ -15,10 +15,10 @@
 namespace fleetlake {
 
 struct ObjectInfo {
-  std::string key;        // relative to the store root
+  std::string key;  // relative to the store root
   uint64_t size = 0;
-  std::string etag;       // S3 ETag (without quotes) or, for local files, empty until computed
-  int64_t mtime_us = 0;   // LastModified / file mtime, microseconds since the epoch
+  std::string etag;      // S3 ETag (without quotes) or, for local files, empty until computed
+  int64_t mtime_us = 0;  // LastModified / file mtime, microseconds since the epoch
 };
 
 class Store {

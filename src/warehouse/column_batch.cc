@@ -5,9 +5,15 @@ namespace fleetlake {
 void ColumnData::AppendNull() {
   valid.push_back(0);
   switch (type) {
-    case ColumnType::kString: offsets.push_back(chars.size()); break;
-    case ColumnType::kDouble: f64.push_back(0); break;
-    default: i64.push_back(0); break;
+    case ColumnType::kString:
+      offsets.push_back(chars.size());
+      break;
+    case ColumnType::kDouble:
+      f64.push_back(0);
+      break;
+    default:
+      i64.push_back(0);
+      break;
   }
 }
 
@@ -49,7 +55,8 @@ ColumnBatch ColumnBatch::WithSchema(const std::vector<std::pair<std::string, Col
 size_t ColumnBatch::ByteSize() const {
   size_t n = 0;
   for (const auto& c : columns) {
-    n += c.valid.size() + c.f64.size() * 8 + c.i64.size() * 8 + c.chars.size() + c.offsets.size() * 8;
+    n += c.valid.size() + c.f64.size() * 8 + c.i64.size() * 8 + c.chars.size() +
+         c.offsets.size() * 8;
   }
   return n;
 }

@@ -311,7 +311,8 @@ Result<CrawlStats> CrawlEntity(Connection& conn, const EntityConfig& entity,
   const std::vector<PartitionFiles> parts = Normalise(partitions);
   // Even with nothing to load the table must exist: marts and queries read it.
   if (parts.empty()) {
-    FL_RETURN_IF_ERROR(EnsureTable(conn, entity).WithContext(fmt::format("crawling {}", entity.name)));
+    FL_RETURN_IF_ERROR(
+        EnsureTable(conn, entity).WithContext(fmt::format("crawling {}", entity.name)));
     return CrawlStats{};
   }
   // Every file is checked before anything is written: a bad file leaves the table untouched.

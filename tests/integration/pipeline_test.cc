@@ -48,7 +48,8 @@ int64_t Count(const Scratch& s, const std::string& sql) {
 
 // The reference's name for one of our reject reasons.
 std::string ReferenceCategory(const std::string& reason) {
-  if (reason.rfind("invalid JSON", 0) == 0 || reason.rfind("not a JSON object", 0) == 0) return "not_json";
+  if (reason.rfind("invalid JSON", 0) == 0 || reason.rfind("not a JSON object", 0) == 0)
+    return "not_json";
   if (reason.rfind("invalid timestamp in 'at'", 0) == 0) return "bad_at";
   if (reason.rfind("no entity configured", 0) == 0) return "unroutable";
   if (reason == "missing required field 'data.id'") return "missing_id";
@@ -149,7 +150,8 @@ TEST(Pipeline, RunsEndToEndAndAnswersTheBiQuestion) {
   std::map<std::string, int64_t> expected = ref.rejects_by_reason;
   expected["not_json"] += expected["not_object"];
   expected.erase("not_object");
-  for (auto it = expected.begin(); it != expected.end();) it = it->second ? std::next(it) : expected.erase(it);
+  for (auto it = expected.begin(); it != expected.end();)
+    it = it->second ? std::next(it) : expected.erase(it);
   EXPECT_EQ(reasons, expected);
   EXPECT_GE(reasons.size(), 6u);
 

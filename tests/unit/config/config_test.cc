@@ -94,8 +94,9 @@ TEST(Config, ReportsMissingSectionsAndBadReferences) {
 }
 
 TEST(Config, WrongTypesEverywhereGiveErrorsNotCrashes) {
-  std::string err = ErrorOf("source: [1]\nlake: 3\nwarehouse: {path: {a: 1}}\nentities: {x: 1}\nmarts: 7\n"
-                            "process: {threads: many}\n");
+  std::string err = ErrorOf(
+      "source: [1]\nlake: 3\nwarehouse: {path: {a: 1}}\nentities: {x: 1}\nmarts: 7\n"
+      "process: {threads: many}\n");
   EXPECT_NE(err.find("source must be a mapping"), std::string::npos) << err;
   EXPECT_NE(err.find("warehouse.path must be a string"), std::string::npos) << err;
   EXPECT_NE(err.find("'entities' must be a non-empty list"), std::string::npos) << err;
@@ -116,7 +117,8 @@ TEST(Config, SetOverridesValuesBeforeValidation) {
 
 TEST(Config, BadSetIsAClearError) {
   EXPECT_NE(ErrorOf(kMinimal, {"novalue"}).find("expected dotted.key=value"), std::string::npos);
-  EXPECT_NE(ErrorOf(kMinimal, {"entities.bus.name=x"}).find("no list element 'bus'"), std::string::npos);
+  EXPECT_NE(ErrorOf(kMinimal, {"entities.bus.name=x"}).find("no list element 'bus'"),
+            std::string::npos);
   EXPECT_NE(ErrorOf(kMinimal, {"process.threads=-1"}).find("between 0 and"), std::string::npos);
 }
 

@@ -5,14 +5,14 @@
 #include <unistd.h>
 
 #include <csignal>
-
 #include <filesystem>
 
 namespace fleetlake {
 namespace {
 
 TEST(RunLock, ASecondHolderIsRefusedWithAClearMessage) {
-  std::string path = std::filesystem::temp_directory_path() / ("fl-lock-" + std::to_string(::getpid()));
+  std::string path =
+      std::filesystem::temp_directory_path() / ("fl-lock-" + std::to_string(::getpid()));
   {
     auto first = RunLock::Acquire(path);
     ASSERT_TRUE(first.ok()) << first.status().ToString();
@@ -29,11 +29,12 @@ TEST(RunLock, ASecondHolderIsRefusedWithAClearMessage) {
 }
 
 TEST(RunLock, ALockHeldByAKilledProcessIsFree) {
-  std::string path = std::filesystem::temp_directory_path() / ("fl-lock-killed-" + std::to_string(::getpid()));
+  std::string path =
+      std::filesystem::temp_directory_path() / ("fl-lock-killed-" + std::to_string(::getpid()));
   pid_t child = ::fork();
   if (child == 0) {
     auto lock = RunLock::Acquire(path, 10);  // waits while the parent probes
-    ::pause();  // killed below while holding the lock
+    ::pause();                               // killed below while holding the lock
     ::_exit(0);
   }
   // Wait until the child holds it.

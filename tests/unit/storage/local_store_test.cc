@@ -1,7 +1,6 @@
 #include "storage/local_store.h"
 
 #include <gtest/gtest.h>
-
 #include <unistd.h>
 
 #include <filesystem>
@@ -14,7 +13,8 @@ class LocalStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = std::filesystem::temp_directory_path() /
-           ("fl-store-" + std::to_string(::getpid()) + "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+           ("fl-store-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(dir_);
     auto s = LocalStore::Open((dir_ / "root").string());
     ASSERT_TRUE(s.ok()) << s.status().ToString();
@@ -55,8 +55,9 @@ TEST_F(LocalStoreTest, ListSkipsTempFilesOfUnfinishedWrites) {
 }
 
 TEST_F(LocalStoreTest, KeysThatLeaveTheRootAreRefused) {
-  for (const std::string& key : std::vector<std::string>{"../evil", "a/../../evil", "/etc/passwd", "a//b", "./a", "a/", "",
-                          std::string("a\0b", 3), std::string(2000, 'k'), "a\\..\\b"}) {
+  for (const std::string& key :
+       std::vector<std::string>{"../evil", "a/../../evil", "/etc/passwd", "a//b", "./a", "a/", "",
+                                std::string("a\0b", 3), std::string(2000, 'k'), "a\\..\\b"}) {
     Status st = store_->Put(key, "x");
     EXPECT_TRUE(st.IsInvalidArgument()) << key;
     EXPECT_NE(st.message().find("unsafe object key"), std::string::npos) << st.message();
