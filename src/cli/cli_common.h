@@ -1,0 +1,46 @@
+// Shared pieces of the subcommands: global flags, config loading, errors to exit codes.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "config/config.h"
+#include "pipeline/run_lock.h"
+#include "pipeline/tasks.h"
+
+namespace fleetlake::cli {
+
+constexpr int kExitOk = 0;
+constexpr int kExitFailed = 1;
+constexpr int kExitUsage = 2;
+
+// Prints the error and returns its exit code: 2 for usage/config errors, 1 otherwise.
+int Fail(const Status& st);
+
+struct GlobalFlags {
+  std::string config_path;
+  std::vector<std::string> sets;
+  bool quiet = false;
+  bool verbose = false;
+};
+
+// Adds --config (required), --set, --quiet and --verbose to a subcommand.
+void AddConfigOptions(CLI::App* cmd, GlobalFlags& g);
+Result<Config> LoadFromFlags(const GlobalFlags& g);
+// An empty value is no date; anything else must be YYYY-MM-DD.
+Result<std::optional<int32_t>> ParseDateFlag(const std::string& flag, const std::string& value);
+
+// A pipeline context holding the lake lock, for standalone tasks: it waits for a running task on
+// the same warehouse to finish, so tasks started by an orchestrator queue up instead of failing.
+struct TaskSession {
+  std::unique_ptr<RunLock> lock;
+  std::unique_ptr<PipelineContext> ctx;
+};
+Result<TaskSession> OpenSession(const GlobalFlags& g);
+
+// Each subcommand registers itself and sets *exit_code when it runs (see commands.h).
+}  // namespace fleetlake::cli
