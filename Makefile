@@ -8,7 +8,7 @@ endif
 SAMPLE := sample/events
 FL := $(BUILD)/fleetlake
 
-.PHONY: all setup build test run clean format bench
+.PHONY: all setup build test run clean format bench crashtest
 
 all: build
 
@@ -35,3 +35,8 @@ format:
 
 clean:
 	rm -rf $(BUILD) sample lake warehouse.duckdb warehouse.duckdb.wal
+
+# Kills `fleetlake run` at 100 random moments and checks every outcome equals a clean run.
+crashtest: build
+	$(BUILD)/crash_harness --binary $(FL) --config examples/door2door.yaml --kills 100 --seed 1
+	$(BUILD)/crash_harness --binary $(FL) --config examples/door2door.yaml --kills 10 --seed 2 --signal TERM
