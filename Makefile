@@ -8,7 +8,7 @@ endif
 SAMPLE := sample/events
 FL := $(BUILD)/fleetlake
 
-.PHONY: all setup build test run clean format bench crashtest
+.PHONY: all setup build test run clean format bench crashtest fuzz test-sanitize
 
 all: build
 
@@ -40,3 +40,23 @@ clean:
 crashtest: build
 	$(BUILD)/crash_harness --binary $(FL) --config examples/door2door.yaml --kills 100 --seed 1
 	$(BUILD)/crash_harness --binary $(FL) --config examples/door2door.yaml --kills 10 --seed 2 --signal TERM
+# libFuzzer targets (clang, ASan+UBSan), each run for FUZZ_SECONDS on a copy of its corpus;
+# a crash leaves its input in build-fuzz/ and fails the target.
+FUZZ_SECONDS ?= 600
+fuzz: setup
+	@CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFLEETLAKE_FUZZ=ON >/dev/null
+	@cmake --build build-fuzz -j $(JOBS) --target fuzz_record_decoder fuzz_timestamp fuzz_config
+	@for t in record_decoder timestamp config; do \
+	  mkdir -p build-fuzz/corpus/$$t && cp -n tests/fuzz/corpus/$$t/* build-fuzz/corpus/$$t/ ; \
+	  echo "fuzz_$$t: $(FUZZ_SECONDS) s"; \
+	  (cd build-fuzz && ./fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=4096 -max_len=65536 \
+	     corpus/$$t > fuzz_$$t.log 2>&1); rc=$$?; tail -2 build-fuzz/fuzz_$$t.log; \
+	  [ $$rc -eq 0 ] || { echo "fuzz_$$t found a crash: see build-fuzz/fuzz_$$t.log"; exit 1; }; \
+	done
+
+# The whole test suite under AddressSanitizer + UndefinedBehaviorSanitizer.
+test-sanitize: setup
+	@cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DFLEETLAKE_SANITIZE=ON $(CMAKE_FLAGS) >/dev/null
+	@cmake --build build-asan -j $(JOBS)
+	cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ctest --output-on-failure -j $(JOBS)
