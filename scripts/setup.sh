@@ -5,7 +5,9 @@ cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(build-essential cmake pkg-config libsimdjson-dev libyaml-cpp-dev libcli11-dev libfmt-dev
   libcurl4-openssl-dev libpugixml-dev libssl-dev libxxhash-dev zlib1g-dev libgtest-dev libgmock-dev
-  libbenchmark-dev)
+  libbenchmark-dev python3
+  python3-botocore  # checks the S3 request signatures in the S3 tests
+  chromium)  # headless, for the HTML report's browser test
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
@@ -37,4 +39,13 @@ if ! check "$DUCK_DIR/lib/libduckdb.so" "$LIB_SHA" || ! check "$DUCK_DIR/include
   check "$tmp/hdr/package/src/duckdb/src/include/duckdb.h" "$HDR_SHA" || { echo "setup: duckdb.h sha256 mismatch" >&2; exit 1; }
   mv "$tmp/lib/package/libduckdb.so" "$DUCK_DIR/lib/"
   mv "$tmp/hdr/package/src/duckdb/src/include/duckdb.h" "$DUCK_DIR/include/"
+fi
+
+# The S3 tests' server (s3rver), pinned by tests/s3/package-lock.json; reinstalled when the lock
+# changes.
+S3_LOCK=tests/s3/package-lock.json
+if [ ! -f tests/s3/node_modules/.fleetlake-lock ] || ! cmp -s "$S3_LOCK" tests/s3/node_modules/.fleetlake-lock; then
+  echo "setup: installing the S3 test server (npm ci in tests/s3)"
+  (cd tests/s3 && npm ci --silent --no-audit --no-fund >/dev/null)
+  cp "$S3_LOCK" tests/s3/node_modules/.fleetlake-lock
 fi

@@ -26,10 +26,18 @@ struct GlobalFlags {
   std::vector<std::string> sets;
   bool quiet = false;
   bool verbose = false;
+  std::string log_format = "text";
 };
 
-// Adds --config (required), --set, --quiet and --verbose to a subcommand.
+// Adds --config (required), --set, --quiet, --verbose and --log-format to a subcommand.
 void AddConfigOptions(CLI::App* cmd, GlobalFlags& g);
+// Sets up logging from the flags and the environment (NO_COLOR); called once flags are parsed.
+void ApplyLogFlags(const GlobalFlags& g);
+// Opens the config's warehouse for reading; an absent file is an error that says what to do
+// (rather than silently creating an empty warehouse).
+Result<Database> OpenExistingWarehouse(const Config& config, const GlobalFlags& g);
+// Turns a few common low-level errors into a message that also says what to do.
+Status WithHint(const Status& st, const Config& config);
 Result<Config> LoadFromFlags(const GlobalFlags& g);
 // An empty value is no date; anything else must be YYYY-MM-DD.
 Result<std::optional<int32_t>> ParseDateFlag(const std::string& flag, const std::string& value);

@@ -14,5 +14,8 @@ void AddTaskCommands(CLI::App& app, GlobalFlags& g,
                      int* exit_code);  // fetch, process, crawl, marts
 void AddRunCommand(CLI::App& app, GlobalFlags& g, int* exit_code);
 void AddQueryCommands(CLI::App& app, GlobalFlags& g, int* exit_code);  // sql, status
+void AddReportCommand(CLI::App& app, GlobalFlags& g, int* exit_code);
+void AddPlanCommand(CLI::App& app, GlobalFlags& g, int* exit_code);
+void AddDdlCommand(CLI::App& app, GlobalFlags& g, int* exit_code);
 
 }  // namespace fleetlake::cli

@@ -15,16 +15,16 @@ int main(int argc, char** argv) {
   GlobalFlags g;
   int exit_code = kExitUsage;
   // Logging must be set before a command's callback runs.
-  app.parse_complete_callback([&g] {
-    if (g.quiet) SetLogLevel(LogLevel::kError);
-    if (g.verbose) SetLogLevel(LogLevel::kDebug);
-  });
+  app.parse_complete_callback([&g] { ApplyLogFlags(g); });
 
   AddGenerateCommand(app, &exit_code);
   AddValidateCommand(app, g, &exit_code);
   AddTaskCommands(app, g, &exit_code);
   AddRunCommand(app, g, &exit_code);
   AddQueryCommands(app, g, &exit_code);
+  AddReportCommand(app, g, &exit_code);
+  AddPlanCommand(app, g, &exit_code);
+  AddDdlCommand(app, g, &exit_code);
 
   try {
     app.parse(argc, argv);

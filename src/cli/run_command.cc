@@ -1,7 +1,10 @@
+#include <unistd.h>
+
 #include <csignal>
 #include <cstdio>
 
 #include "cli/commands.h"
+#include "common/log.h"
 #include "pipeline/runner.h"
 
 namespace fleetlake::cli {
@@ -36,7 +39,22 @@ int CmdRun(const GlobalFlags& g, const std::string& date_flag, const std::string
   std::signal(SIGTERM, OnSignal);
   auto outcome = RunPipeline(**ctx, request);
   if (!outcome.ok()) return Fail(outcome.status());
+  const bool color = ColorWanted(STDOUT_FILENO);
   std::fputs(FormatRunSummary(*outcome).c_str(), stdout);
+  // The data-quality report of each date: in full for a few dates, one line each for a backfill.
+  if (!outcome->quality.empty()) std::fputs("\n", stdout);
+  if (outcome->quality.size() <= 3) {
+    for (const auto& dq : outcome->quality)
+      std::fputs((FormatDqText(dq, color) + "\n").c_str(), stdout);
+  } else {
+    std::fputs(FormatDqLines(outcome->quality).c_str(), stdout);
+    std::fputs("\n", stdout);
+  }
+  if (!outcome->quality.empty()) {
+    std::printf("more: fleetlake report --config %s --date %s --format html --out report.html\n",
+                g.config_path.c_str(), outcome->quality.back().run_date.c_str());
+  }
+  std::fputs(FormatRunVerdict(*outcome, color).c_str(), stdout);
   return outcome->ok ? kExitOk : kExitFailed;
 }
 

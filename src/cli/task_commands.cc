@@ -1,6 +1,7 @@
 #include <cstdio>
 
 #include "cli/commands.h"
+#include "common/progress.h"
 #include "common/time_util.h"
 
 namespace fleetlake::cli {
@@ -11,8 +12,10 @@ int CmdFetch(const GlobalFlags& g, const std::string& date_flag) {
   if (!date.ok()) return Fail(date.status());
   auto s = OpenSession(g);
   if (!s.ok()) return Fail(s.status());
-  auto r = FetchTask(*s->ctx, *date);
+  Progress progress(*date ? "fetch " + FormatDate(**date) : std::string("fetch"), "objects");
+  auto r = FetchTask(*s->ctx, *date, &progress);
   if (!r.ok()) return Fail(r.status());
+  progress.Finish();
   std::printf(
       "fetch: %zu objects listed, %zu selected, %zu copied (%llu bytes), %zu already there, %zu "
       "refused\n",
@@ -35,7 +38,9 @@ int CmdProcess(const GlobalFlags& g, const std::string& date_flag) {
     batches = *all;
   }
   for (const auto& batch : batches) {
-    auto r = ProcessTask(*s->ctx, batch);
+    Progress progress("process " + batch, "objects");
+    auto r = ProcessTask(*s->ctx, batch, &progress);
+    if (r.ok()) progress.Finish();
     if (!r.ok()) return Fail(r.status().WithContext("processing batch " + batch));
     for (const auto& [entity, e] : r->entities) {
       std::printf("process %s %-18s in %lld, kept %lld, rejected %lld, coerced to null %lld\n",

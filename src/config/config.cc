@@ -147,6 +147,37 @@ class Validator {
   std::vector<std::string> errors_;
 };
 
+// The S3 settings a source or a lake accepts (see S3Config).
+#define S3_CONFIG_KEYS                                                         \
+  "region", "endpoint", "anonymous", "profile", "addressing", "access_key_id", \
+      "secret_access_key", "session_token", "concurrency", "part_size_mb"
+
+void ParseS3Config(Validator& v, const YAML::Node& node, const std::string& where, S3Config& s3) {
+  s3.region = v.String(node, "region", where, false);
+  s3.endpoint = v.String(node, "endpoint", where, false);
+  s3.anonymous = v.Bool(node, "anonymous", where, false);
+  s3.profile = v.String(node, "profile", where, false);
+  s3.addressing = v.String(node, "addressing", where, false, "auto");
+  if (s3.addressing != "auto" && s3.addressing != "path" && s3.addressing != "virtual") {
+    v.Error(node["addressing"], fmt::format("{}.addressing must be auto, path or virtual", where));
+  }
+  s3.access_key_id = v.String(node, "access_key_id", where, false);
+  s3.secret_access_key = v.String(node, "secret_access_key", where, false);
+  s3.session_token = v.String(node, "session_token", where, false);
+  if (s3.access_key_id.empty() != s3.secret_access_key.empty()) {
+    // Never echo the value: only say which key is missing.
+    v.Error(node,
+            fmt::format("{} needs both access_key_id and secret_access_key, or neither", where));
+  }
+  if (!s3.endpoint.empty() && s3.endpoint.rfind("http://", 0) != 0 &&
+      s3.endpoint.rfind("https://", 0) != 0) {
+    v.Error(node["endpoint"],
+            fmt::format("{}.endpoint must start with http:// or https://", where));
+  }
+  s3.concurrency = static_cast<int>(v.Int(node, "concurrency", where, s3.concurrency, 1, 256));
+  s3.part_size_mb = static_cast<int>(v.Int(node, "part_size_mb", where, s3.part_size_mb, 5, 5120));
+}
+
 Result<ColumnType> ParseColumnType(const std::string& s) {
   if (s == "string") return ColumnType::kString;
   if (s == "double") return ColumnType::kDouble;
@@ -357,19 +388,18 @@ Result<Config> BuildConfig(const YAML::Node& root, const std::string& file) {
   if (!source.IsDefined()) {
     v.Error(root, "missing 'source': {uri: <folder or s3://bucket/prefix/>}");
   } else if (v.IsMap(source, "source")) {
-    v.CheckKeys(source, "source", {"uri", "region", "endpoint", "anonymous"});
+    v.CheckKeys(source, "source", {"uri", S3_CONFIG_KEYS});
     config.source.uri = v.String(source, "uri", "source", true);
-    config.source.region = v.String(source, "region", "source", false, config.source.region);
-    config.source.endpoint = v.String(source, "endpoint", "source", false);
-    config.source.anonymous = v.Bool(source, "anonymous", "source", false);
+    ParseS3Config(v, source, "source", config.source);
   }
 
   YAML::Node lake = root["lake"];
   if (!lake.IsDefined()) {
     v.Error(root, "missing 'lake': {uri: <folder or s3://bucket/prefix>}");
   } else if (v.IsMap(lake, "lake")) {
-    v.CheckKeys(lake, "lake", {"uri"});
+    v.CheckKeys(lake, "lake", {"uri", S3_CONFIG_KEYS});
     config.lake.uri = v.String(lake, "uri", "lake", true);
+    ParseS3Config(v, lake, "lake", config.lake);
   }
 
   YAML::Node wh = root["warehouse"];

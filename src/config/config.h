@@ -44,14 +44,25 @@ struct EntityConfig {
   int ColumnIndex(const std::string& name_or_path) const;
 };
 
-struct SourceConfig {
-  std::string uri;  // local folder, or s3://bucket/prefix/
-  std::string region = "us-east-1";
-  std::string endpoint;  // S3-compatible endpoint override
-  bool anonymous = false;
+// How to reach a source or lake on S3 (ignored for local folders). Secrets here are never printed.
+struct S3Config {
+  std::string region;      // empty: AWS_REGION, AWS_DEFAULT_REGION, the profile's, else us-east-1
+  std::string endpoint;    // S3-compatible endpoint override: MinIO, R2, Ceph, s3rver
+  bool anonymous = false;  // unsigned requests, for public buckets
+  std::string profile;     // AWS profile; empty: AWS_PROFILE, else "default"
+  std::string addressing = "auto";  // auto (path style with an endpoint), path, virtual
+  std::string access_key_id;        // explicit credentials; better from the environment/profile
+  std::string secret_access_key;
+  std::string session_token;
+  int concurrency = 16;   // parallel transfers (objects in fetch, parts of a multipart upload)
+  int part_size_mb = 16;  // multipart part size; files of 4 parts or more go up in parts
 };
 
-struct LakeConfig {
+struct SourceConfig : S3Config {
+  std::string uri;  // local folder, or s3://bucket/prefix/
+};
+
+struct LakeConfig : S3Config {
   std::string uri;  // local folder, or s3://bucket/prefix
 };
 

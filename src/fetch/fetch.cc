@@ -56,6 +56,11 @@ Result<FetchReport> Fetch(Store& source, Store& lake, const FetchOptions& option
     selected.push_back(std::move(o));
   }
   report.selected = selected.size();
+  if (options.progress) {
+    int64_t total_bytes = 0;
+    for (const auto& o : selected) total_bytes += static_cast<int64_t>(o.info.size);
+    options.progress->SetTotal(static_cast<int64_t>(selected.size()), total_bytes);
+  }
 
   std::map<std::string, BatchManifest> manifests;
   for (const auto& o : selected) {
@@ -121,6 +126,9 @@ Result<FetchReport> Fetch(Store& source, Store& lake, const FetchOptions& option
       if (!st.ok()) {
         std::lock_guard<std::mutex> lock(error_mu);
         if (first_error.ok()) first_error = st.WithContext(fmt::format("fetching {}", o.info.key));
+      }
+      if (st.ok() && options.progress) {
+        options.progress->Advance(1, static_cast<int64_t>(o.info.size));
       }
     }
   };

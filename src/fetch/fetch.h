@@ -7,14 +7,16 @@
 #include <string>
 #include <vector>
 
+#include "common/progress.h"
 #include "common/status.h"
 #include "storage/store.h"
 
 namespace fleetlake {
 
 struct FetchOptions {
-  std::optional<int32_t> date;  // only the objects of this key day (days since epoch)
-  int concurrency = 8;          // parallel transfers
+  std::optional<int32_t> date;       // only the objects of this key day (days since epoch)
+  int concurrency = 8;               // parallel transfers
+  ProgressSink* progress = nullptr;  // told the selected objects, then each one done
 };
 
 struct SourceObject {

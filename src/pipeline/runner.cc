@@ -9,11 +9,13 @@
 #include <thread>
 
 #include "common/log.h"
+#include "common/progress.h"
 #include "common/time_util.h"
 #include "fetch/manifest.h"
 #include "pipeline/history.h"
 #include "pipeline/retry.h"
 #include "pipeline/run_lock.h"
+#include "process/process_task.h"
 
 namespace fleetlake {
 namespace {
@@ -51,6 +53,22 @@ TaskRecord ToRecord(const TaskOutcome& t, int64_t finished_us) {
   return r;
 }
 
+Result<DqReport> MakeDqReport(PipelineContext& ctx, Connection& conn, const std::string& run_id,
+                              const std::string& date, const FetchReport& fetch,
+                              const std::vector<TaskOutcome>& crawls) {
+  FL_ASSIGN_OR_RETURN(std::string json, ctx.lake().Get(ProcessReportKey(date)));
+  FL_ASSIGN_OR_RETURN(ProcessReport process, ProcessReport::FromJson(json));
+  FL_ASSIGN_OR_RETURN(BatchManifest manifest, LoadManifest(ctx.lake(), date));
+  std::vector<std::string> keys;
+  for (const auto& e : manifest.entries) keys.push_back(e.key);
+  std::map<std::string, CrawlStats> crawl;
+  for (const auto& t : crawls) crawl[t.entity] = t.crawl;
+  FL_ASSIGN_OR_RETURN(DqReport report,
+                      BuildDqReport(conn, ctx.config(), run_id, date, fetch, process, crawl, keys));
+  FL_RETURN_IF_ERROR(SaveDqReport(conn, report));
+  return report;
+}
+
 // Runs the graph for one date. Appends the outcomes; returns false when a task failed.
 bool RunDate(PipelineContext& ctx, Connection& conn, const std::string& date, bool forced,
              RunOutcome& outcome) {
@@ -75,8 +93,12 @@ bool RunDate(PipelineContext& ctx, Connection& conn, const std::string& date, bo
 
   LogInfo("{}: fetch", date);
   TaskOutcome fetch{.date = date, .task = "fetch"};
+  FetchReport fetch_report;
   Status st = WithRetries(config.run, fetch, [&]() -> Status {
-    FL_ASSIGN_OR_RETURN(FetchReport r, FetchTask(ctx, ParseDate(date)));
+    Progress progress(date + " fetch", "objects");
+    FL_ASSIGN_OR_RETURN(FetchReport r, FetchTask(ctx, ParseDate(date), &progress));
+    progress.Finish();
+    fetch_report = r;
     fetch.rows_in = static_cast<int64_t>(r.selected);
     fetch.rows_out = static_cast<int64_t>(r.copied);
     fetch.message = fmt::format("{} copied, {} already there, {} refused", r.copied, r.skipped,
@@ -91,7 +113,9 @@ bool RunDate(PipelineContext& ctx, Connection& conn, const std::string& date, bo
     LogInfo("{}: process", date);
     TaskOutcome process{.date = date, .task = "process"};
     st = WithRetries(config.run, process, [&]() -> Status {
-      FL_ASSIGN_OR_RETURN(summary, ProcessTask(ctx, date));
+      Progress progress(date + " process", "objects");
+      FL_ASSIGN_OR_RETURN(summary, ProcessTask(ctx, date, &progress));
+      progress.Finish();
       return Status::OK();
     });
     if (st.ok()) {
@@ -114,9 +138,10 @@ bool RunDate(PipelineContext& ctx, Connection& conn, const std::string& date, bo
     upstream_failed("process", "");
   }
 
+  std::vector<TaskOutcome> crawls;
   if (ok) {
     LogInfo("{}: crawl {} entities", date, config.entities.size());
-    std::vector<TaskOutcome> crawls(config.entities.size());
+    crawls.resize(config.entities.size());
     std::vector<std::thread> threads;
     for (size_t i = 0; i < config.entities.size(); ++i) {
       threads.emplace_back([&, i] {
@@ -130,6 +155,7 @@ bool RunDate(PipelineContext& ctx, Connection& conn, const std::string& date, bo
           FL_ASSIGN_OR_RETURN(Connection own, db->Connect());
           FL_ASSIGN_OR_RETURN(CrawlStats stats, CrawlTask(ctx, own, entity, date));
           t.rows_in = stats.rows_read;
+          t.crawl = stats;
           t.rows_out = stats.rows_written;
           t.message = fmt::format("{} partitions, {} duplicates collapsed", stats.partitions.size(),
                                   stats.duplicates);
@@ -144,6 +170,16 @@ bool RunDate(PipelineContext& ctx, Connection& conn, const std::string& date, bo
     }
   } else {
     for (const auto& e : config.entities) upstream_failed("crawl", e.name);
+  }
+
+  if (ok) {
+    // The data-quality report needs the crawled tables; its failure does not fail the run.
+    auto dq = MakeDqReport(ctx, conn, *run_id, date, fetch_report, crawls);
+    if (dq.ok()) {
+      outcome.quality.push_back(std::move(*dq));
+    } else {
+      LogWarn("{}: no data-quality report: {}", date, dq.status().ToString());
+    }
   }
 
   if (ok) {
@@ -244,8 +280,34 @@ std::string FormatRunSummary(const RunOutcome& outcome) {
   for (const auto& s : outcome.skipped) out += "skipped " + s + "\n";
   if (outcome.tasks.empty() && outcome.skipped.empty())
     out += "nothing to do: no dates in the source\n";
-  out += outcome.ok ? "run succeeded\n" : "run FAILED (details above and in fleetlake_tasks)\n";
   return out;
+}
+
+std::string FormatRunVerdict(const RunOutcome& outcome, bool color) {
+  std::set<std::string> dates, failed;
+  int64_t ms = 0;
+  for (const auto& t : outcome.tasks) {
+    dates.insert(t.date);
+    if (t.status != "success") failed.insert(t.date);
+    ms += t.duration_ms;
+  }
+  auto paint = [color](const std::string& s, const char* code) {
+    return color ? fmt::format("\033[{}m{}\033[0m", code, s) : s;
+  };
+  if (outcome.ok) {
+    return paint("run succeeded", "1;32") +
+           fmt::format(": {} date(s) ran, {} skipped, {} task(s), {:.2f} s of task time\n",
+                       dates.size(), outcome.skipped.size(), outcome.tasks.size(), ms / 1000.0);
+  }
+  std::string list;
+  for (const auto& d : failed) list += (list.empty() ? "" : ", ") + d;
+  return paint("run FAILED", "1;31") +
+         fmt::format(
+             " for {}: the failed task's note above says why; `fleetlake status --date {}` "
+             "shows every attempt. Fix the cause and run again: dates that succeeded are "
+             "skipped.\n",
+             list.empty() ? std::string("the run") : list,
+             failed.empty() ? std::string("D") : *failed.begin());
 }
 
 }  // namespace fleetlake

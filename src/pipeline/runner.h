@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "pipeline/dq_report.h"
 #include "pipeline/tasks.h"
 
 namespace fleetlake {
@@ -25,11 +26,13 @@ struct TaskOutcome {
   int64_t duration_ms = 0;
   int64_t rows_in = 0, rows_out = 0, rows_rejected = 0;
   std::string message;
+  CrawlStats crawl;  // crawl tasks only
 };
 
 struct RunOutcome {
   std::vector<TaskOutcome> tasks;
   std::vector<std::string> skipped;  // "2019-06-01: already done (use --force to run it again)"
+  std::vector<DqReport> quality;     // data-quality report of each date whose crawl succeeded
   bool ok = true;
 };
 
@@ -38,6 +41,8 @@ Result<RunOutcome> RunPipeline(PipelineContext& ctx, const RunRequest& request);
 
 // The end-of-run table for people.
 std::string FormatRunSummary(const RunOutcome& outcome);
+// The last line: what happened overall, and what to do next when it failed.
+std::string FormatRunVerdict(const RunOutcome& outcome, bool color);
 
 // Path of the lock file guarding a config's lake and warehouse.
 std::string LockPath(const Config& config);

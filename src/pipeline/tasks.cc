@@ -7,6 +7,7 @@
 #include "common/log.h"
 #include "common/time_util.h"
 #include "fetch/manifest.h"
+#include "pipeline/store_open.h"
 #include "process/process_task.h"
 #include "warehouse/marts.h"
 
@@ -60,24 +61,20 @@ Status SaveTouched(Store& lake, const std::string& batch, const TouchedPartition
   return lake.Put(TouchedKey(batch), json);
 }
 
-// Local paths of the Parquet files of one partition of an entity (all batches).
+// Local paths of the Parquet files of one partition of an entity (all batches). DuckDB reads
+// local files only here (no httpfs), so the files of a remote lake are downloaded to `staging`.
 Result<std::vector<std::string>> PartitionFilePaths(Store& lake, const EntityConfig& entity,
-                                                    int32_t day) {
+                                                    int32_t day, StagingDir& staging,
+                                                    int concurrency) {
   std::string prefix =
       fmt::format("structured/{}/{}={}/", entity.name, entity.partition_by.name, FormatDate(day));
   FL_ASSIGN_OR_RETURN(auto objects, lake.List(prefix));
-  std::vector<std::string> paths;
+  std::vector<std::string> keys;
   for (const auto& o : objects) {
     if (o.key.size() < 8 || o.key.compare(o.key.size() - 8, 8, ".parquet") != 0) continue;
-    auto local = lake.LocalPath(o.key);
-    if (!local) {
-      return Status::InvalidArgument(fmt::format(
-          "crawling {} needs a local lake in this build (S3 lakes come with S3 support)",
-          lake.Uri(o.key)));
-    }
-    paths.push_back(*local);
+    keys.push_back(o.key);
   }
-  return paths;
+  return LocalCopies(lake, keys, staging, concurrency);
 }
 
 // Every partition day present under structured/<entity>/.
@@ -117,13 +114,13 @@ ProcessSummary Summarize(const ProcessReport& report) {
 
 Result<std::unique_ptr<PipelineContext>> PipelineContext::Open(const Config& config) {
   std::unique_ptr<PipelineContext> ctx(new PipelineContext(config));
-  FL_ASSIGN_OR_RETURN(ctx->lake_, OpenStore(config.lake.uri));
+  FL_ASSIGN_OR_RETURN(ctx->lake_, OpenConfiguredStore(config.lake.uri, config.lake));
   return ctx;
 }
 
 Result<Store*> PipelineContext::source() {
   if (!source_) {
-    FL_ASSIGN_OR_RETURN(source_, OpenStore(config_.source.uri));
+    FL_ASSIGN_OR_RETURN(source_, OpenConfiguredStore(config_.source.uri, config_.source));
   }
   return source_.get();
 }
@@ -138,10 +135,13 @@ Result<Database*> PipelineContext::warehouse() {
   return &*warehouse_;
 }
 
-Result<FetchReport> FetchTask(PipelineContext& ctx, std::optional<int32_t> date) {
+Result<FetchReport> FetchTask(PipelineContext& ctx, std::optional<int32_t> date,
+                              ProgressSink* progress) {
   FL_ASSIGN_OR_RETURN(Store * source, ctx.source());
   FetchOptions options;
   options.date = date;
+  options.concurrency = ctx.config().source.concurrency;
+  options.progress = progress;
   FL_ASSIGN_OR_RETURN(FetchReport report, Fetch(*source, ctx.lake(), options));
   for (const auto& r : report.refused) LogWarn("refused source object: {}", r);
   return report;
@@ -160,15 +160,21 @@ Result<std::vector<std::string>> FetchedBatches(PipelineContext& ctx) {
   return batches;
 }
 
-Result<ProcessSummary> ProcessTask(PipelineContext& ctx, const std::string& batch) {
+Result<ProcessSummary> ProcessTask(PipelineContext& ctx, const std::string& batch,
+                                   ProgressSink* progress) {
   FL_ASSIGN_OR_RETURN(BatchManifest manifest, LoadManifest(ctx.lake(), batch));
   std::vector<std::string> raw_keys;
-  for (const auto& e : manifest.entries) raw_keys.push_back(RawKey(e.key));
+  int64_t total_bytes = 0;
+  for (const auto& e : manifest.entries) {
+    raw_keys.push_back(RawKey(e.key));
+    total_bytes += static_cast<int64_t>(e.size);
+  }
+  if (progress) progress->SetTotal(static_cast<int64_t>(raw_keys.size()), total_bytes);
   // Partitions the previous processing of this batch wrote must be re-crawled too, in case the
   // batch no longer writes them.
   FL_ASSIGN_OR_RETURN(TouchedPartitions touched, LoadTouched(ctx.lake(), batch));
   FL_ASSIGN_OR_RETURN(ProcessReport report,
-                      ProcessBatch(ctx.config(), ctx.lake(), batch, raw_keys));
+                      ProcessBatch(ctx.config(), ctx.lake(), batch, raw_keys, progress));
 
   FL_RETURN_IF_ERROR(ctx.lake().Put(ProcessReportKey(batch), report.ToJson()));
   ProcessSummary summary = Summarize(report);
@@ -188,10 +194,13 @@ Result<CrawlStats> CrawlTask(PipelineContext& ctx, Connection& conn, const Entit
     FL_ASSIGN_OR_RETURN(days, AllPartitions(ctx.lake(), entity));
   }
   std::vector<PartitionFiles> partitions;
+  // Downloads of a remote lake's files live until the crawl has read them.
+  FL_ASSIGN_OR_RETURN(std::unique_ptr<StagingDir> staging, StagingDir::Create("crawl"));
   for (int32_t day : days) {
     PartitionFiles p;
     p.date_days = day;
-    FL_ASSIGN_OR_RETURN(p.files, PartitionFilePaths(ctx.lake(), entity, day));
+    FL_ASSIGN_OR_RETURN(p.files, PartitionFilePaths(ctx.lake(), entity, day, *staging,
+                                                    ctx.config().lake.concurrency));
     partitions.push_back(std::move(p));
   }
   return CrawlEntity(conn, entity, partitions);

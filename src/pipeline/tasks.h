@@ -51,11 +51,14 @@ struct ProcessSummary {
   TouchedPartitions touched;
 };
 
-// Batches are YYYY-MM-DD days of the source keys.
-Result<FetchReport> FetchTask(PipelineContext& ctx, std::optional<int32_t> date);
+// Batches are YYYY-MM-DD days of the source keys. `progress` (optional) follows the copies.
+Result<FetchReport> FetchTask(PipelineContext& ctx, std::optional<int32_t> date,
+                              ProgressSink* progress = nullptr);
 // Batches present in the lake's manifests, sorted.
 Result<std::vector<std::string>> FetchedBatches(PipelineContext& ctx);
-Result<ProcessSummary> ProcessTask(PipelineContext& ctx, const std::string& batch);
+// `progress` (optional) gets the batch's objects and bytes, then each object decoded.
+Result<ProcessSummary> ProcessTask(PipelineContext& ctx, const std::string& batch,
+                                   ProgressSink* progress = nullptr);
 // Crawls the partitions a batch touched, or with no batch every partition in the structured zone.
 Result<CrawlStats> CrawlTask(PipelineContext& ctx, Connection& conn, const EntityConfig& entity,
                              const std::optional<std::string>& batch);

@@ -90,6 +90,56 @@ BatchOutput::BatchOutput(const DecodePlan& plan, Store& lake, ParquetWriter& wri
       partitions_(plan.entities.size()),
       buffered_(plan.entities.size(), 0) {
   for (const EntityPlan& ep : plan_.entities) report_.entities[ep.config->name];
+  writer_thread_ = std::thread([this] { WriteLoop(); });
+}
+
+BatchOutput::~BatchOutput() { (void)StopWriter(); }
+
+void BatchOutput::WriteLoop() {
+  std::unique_lock<std::mutex> lock(mu_);
+  while (true) {
+    cv_.wait(lock, [&] { return closing_ || !jobs_.empty(); });
+    if (jobs_.empty()) return;  // closing and drained
+    WriteJob job = std::move(jobs_.front());
+    jobs_.pop_front();
+    busy_ = true;
+    const bool failed = !write_status_.ok();
+    lock.unlock();
+    cv_.notify_all();
+    Status st;
+    if (!failed) {  // after a failure the batch fails anyway: skip the remaining writes
+      st = writer_.Write(job.rows, job.local_path).WithContext("writing " + job.key);
+      if (st.ok()) st = lake_.PutFile(job.key, job.local_path).WithContext("storing " + job.key);
+      std::error_code ec;
+      std::filesystem::remove(job.local_path, ec);  // PutFile may have moved it already
+    }
+    job.rows = ColumnBatch();  // free before taking the lock, while the decoder runs
+    lock.lock();
+    busy_ = false;
+    if (!st.ok() && write_status_.ok()) write_status_ = st;
+    cv_.notify_all();
+  }
+}
+
+Status BatchOutput::Enqueue(WriteJob job) {
+  std::unique_lock<std::mutex> lock(mu_);
+  // One batch in the writer, one filling: decoding overlaps writing, and memory stays at two
+  // max_rows batches (plus DuckDB's copy) however fast the decoder is.
+  cv_.wait(lock, [&] { return (jobs_.empty() && !busy_) || !write_status_.ok(); });
+  if (!write_status_.ok()) return write_status_;
+  jobs_.push_back(std::move(job));
+  cv_.notify_all();
+  return Status::OK();
+}
+
+Status BatchOutput::StopWriter() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    closing_ = true;
+  }
+  cv_.notify_all();
+  if (writer_thread_.joinable()) writer_thread_.join();
+  return write_status_;
 }
 
 std::string BatchOutput::ScratchPath(const char* ext) {
@@ -97,7 +147,7 @@ std::string BatchOutput::ScratchPath(const char* ext) {
 }
 
 Status BatchOutput::Add(ObjectResult&& object) {
-  ++report_.objects_read;
+  report_.objects_read += object.objects;
   report_.bytes_read += object.bytes_read;
   report_.records_read += object.records;
   for (const auto& [reason, n] : object.unroutable) {
@@ -137,7 +187,8 @@ Status BatchOutput::Add(ObjectResult&& object) {
     if (buffered_[e] >= 2 * max_rows_) FL_RETURN_IF_ERROR(FlushEntity(e));
   }
   for (const RejectRecord& reject : object.rejects) {
-    FL_RETURN_IF_ERROR(AddReject(reject, object.source_key));
+    FL_RETURN_IF_ERROR(
+        AddReject(reject, reject.source_key.empty() ? object.source_key : reject.source_key));
   }
   return Status::OK();
 }
@@ -147,18 +198,13 @@ Status BatchOutput::FlushPartition(int e, int32_t day, Partition& p) {
   const EntityConfig& entity = *plan_.entities[e].config;
   const std::string day_text = FormatDate(day);
   const std::string key = StructuredPartKey(entity, day_text, batch_, p.next_part);
-  const std::string local = ScratchPath("parquet");
-  FL_RETURN_IF_ERROR(writer_.Write(p.rows, local).WithContext("writing " + key));
-  Status put = lake_.PutFile(key, local);
-  std::error_code ec;
-  std::filesystem::remove(local, ec);  // PutFile may have moved it already
-  FL_RETURN_IF_ERROR(put.WithContext("storing " + key));
   written_.insert(key);
   report_.entities[entity.name].partitions[day_text].push_back(key);
   ++p.next_part;
   buffered_[e] -= p.rows.num_rows;
-  p.rows.Clear();
-  return Status::OK();
+  WriteJob job{std::move(p.rows), key, ScratchPath("parquet")};
+  p.rows = MakeEntityBatch(entity);
+  return Enqueue(std::move(job));
 }
 
 Status BatchOutput::FlushEntity(int e) {
@@ -202,6 +248,7 @@ Status BatchOutput::Finish() {
   for (size_t e = 0; e < partitions_.size(); ++e) {
     FL_RETURN_IF_ERROR(FlushEntity(static_cast<int>(e)));
   }
+  FL_RETURN_IF_ERROR(StopWriter());
   for (auto& [key, file] : rejects_) {
     FL_RETURN_IF_ERROR(SpillRejects(file));
     Status put = lake_.PutFile(key, file.local_path);

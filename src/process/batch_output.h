@@ -5,10 +5,14 @@
 // always yields the same files with the same rows, whatever the thread count.
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <map>
+#include <mutex>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "process/decode_plan.h"
@@ -41,6 +45,9 @@ class BatchOutput {
   // the counters and the keys written.
   BatchOutput(const DecodePlan& plan, Store& lake, ParquetWriter& writer, std::string batch,
               std::string scratch_dir, int64_t max_rows, ProcessReport& report);
+  ~BatchOutput();
+  BatchOutput(const BatchOutput&) = delete;
+  BatchOutput& operator=(const BatchOutput&) = delete;
 
   // Adds one object's output. Objects must come in a deterministic order (sorted keys).
   Status Add(ObjectResult&& object);
@@ -60,7 +67,19 @@ class BatchOutput {
     std::string pending;  // lines not yet appended to local_path
   };
 
+  // A full partition on its way to Parquet and the lake, written by writer_thread_ so decoding goes
+  // on meanwhile. Names and the report are settled when the job is queued: the output does not
+  // depend on when the write happens.
+  struct WriteJob {
+    ColumnBatch rows;
+    std::string key;
+    std::string local_path;
+  };
+
   Status FlushPartition(int entity, int32_t day, Partition& partition);
+  Status Enqueue(WriteJob job);
+  void WriteLoop();
+  Status StopWriter();  // waits for queued writes; the first write error
   Status FlushEntity(int entity);
   Status AddReject(const RejectRecord& reject, const std::string& source_key);
   Status SpillRejects(RejectFile& file);
@@ -78,6 +97,14 @@ class BatchOutput {
   std::map<std::string, RejectFile> rejects_;             // by lake key
   std::set<std::string> written_;
   int scratch_counter_ = 0;
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<WriteJob> jobs_;  // at most one, taken at once by the writer thread
+  bool busy_ = false;          // the writer thread holds a job
+  bool closing_ = false;
+  Status write_status_;  // first failure of the writer thread
+  std::thread writer_thread_;
 };
 
 }  // namespace fleetlake

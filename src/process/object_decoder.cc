@@ -43,18 +43,28 @@ ColumnBatch MakeEntityBatch(const EntityConfig& entity) {
 
 ObjectDecoder::ObjectDecoder(const DecodePlan& plan) : plan_(plan), decoder_(plan) {}
 
-ObjectResult ObjectDecoder::Decode(std::string_view source_key, std::string_view bytes) {
+ObjectResult ObjectDecoder::NewResult() const {
   ObjectResult out;
-  out.source_key = std::string(source_key);
-  source_key_ = out.source_key;
-  out.bytes_read = static_cast<int64_t>(bytes.size());
   out.rows.resize(plan_.entities.size());
   out.entities.resize(plan_.entities.size());
   for (size_t e = 0; e < plan_.entities.size(); ++e) {
     out.entities[e].coerced_nulls.assign(plan_.entities[e].config->columns.size(), 0);
   }
+  return out;
+}
 
-  std::string inflated;
+ObjectResult ObjectDecoder::Decode(std::string_view source_key, std::string_view bytes) {
+  ObjectResult out = NewResult();
+  DecodeAppend(source_key, bytes, out);
+  return out;
+}
+
+void ObjectDecoder::DecodeAppend(std::string_view source_key, std::string_view bytes,
+                                 ObjectResult& out) {
+  if (out.objects++ == 0) out.source_key = std::string(source_key);
+  source_key_ = source_key;
+  out.bytes_read += static_cast<int64_t>(bytes.size());
+
   std::string_view text = bytes;
   if (IsGzip(bytes)) {
     Result<std::string> r = Gunzip(bytes);
@@ -63,14 +73,13 @@ ObjectResult ObjectDecoder::Decode(std::string_view source_key, std::string_view
       // re-fetching a good copy and re-running the batch restores all of it.
       AddReject(out, -1, std::nullopt, "unreadable gzip object",
                 "unreadable gzip object: " + r.status().message(), 0, {});
-      return out;
+      return;
     }
-    inflated = std::move(r).value();
-    text = inflated;
+    inflated_ = std::move(r).value();
+    text = inflated_;
   }
   ForEachRecord(text,
                 [&](int64_t line, std::string_view record) { HandleRecord(line, record, out); });
-  return out;
 }
 
 void ObjectDecoder::HandleRecord(int64_t line, std::string_view record, ObjectResult& out) {
@@ -216,6 +225,7 @@ void ObjectDecoder::AddReject(ObjectResult& out, int entity, std::optional<int32
   r.line = line;
   r.record_bytes = record.size();
   r.record = std::string(record.substr(0, kMaxRejectRecordBytes));
+  r.source_key = std::string(source_key_);
   out.rejects.push_back(std::move(r));
 }
 

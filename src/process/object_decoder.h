@@ -29,6 +29,7 @@ struct RejectRecord {
   int64_t line = 0;            // 1-based; 0 when the whole object is unreadable
   std::string record;          // raw text, at most kMaxRejectRecordBytes
   size_t record_bytes = 0;     // size before truncation
+  std::string source_key;      // the object it came from
 };
 
 struct EntityCounters {
@@ -38,8 +39,11 @@ struct EntityCounters {
   std::vector<int64_t> coerced_nulls;       // per column
 };
 
+// The output of one object, or of a run of consecutive objects decoded into one result (fewer
+// hand-overs and allocations per object: the real stream's objects hold a few dozen records).
 struct ObjectResult {
-  std::string source_key;
+  std::string source_key;  // the (first) object's key
+  int64_t objects = 0;     // objects decoded into this result
   int64_t bytes_read = 0;  // as stored (compressed)
   int64_t records = 0;     // non-blank lines / array elements
   // Per entity: day -> rows (the entity's columns, then source_key and source_line).
@@ -59,6 +63,10 @@ class ObjectDecoder {
   // Decodes a whole object (gzip is detected by its magic bytes). Never fails: an unreadable
   // object becomes one reject with line 0.
   ObjectResult Decode(std::string_view source_key, std::string_view bytes);
+  // Same, appending to `out` (from Decode or NewResult): rows, counters and rejects accumulate.
+  void DecodeAppend(std::string_view source_key, std::string_view bytes, ObjectResult& out);
+  // An empty result shaped for the plan.
+  ObjectResult NewResult() const;
 
  private:
   void HandleRecord(int64_t line, std::string_view record, ObjectResult& out);
@@ -72,6 +80,7 @@ class ObjectDecoder {
   RecordDecoder decoder_;
   std::vector<Cell> cells_;
   std::string_view source_key_;
+  std::string inflated_;  // reused across objects
 };
 
 }  // namespace fleetlake

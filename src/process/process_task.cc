@@ -1,8 +1,12 @@
 #include "process/process_task.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <condition_variable>
 #include <cstdlib>
 #include <filesystem>
@@ -52,16 +56,77 @@ class ScratchDir {
   std::string path_;
 };
 
-// Decodes objects on worker threads while the calling thread consumes the results strictly in key
-// order. Workers run at most `window` objects ahead of the consumer, which bounds memory to a
-// window of decoded objects however large the batch.
+// Objects decoded into one result: the real stream's objects hold a few dozen records, so handing
+// them over one by one would cost more in locking and allocation than decoding them.
+constexpr size_t kObjectsPerSegment = 32;
+
+// Reads a raw object. A local lake is read straight into a reused buffer (one open and read per
+// object, no stream machinery); other stores go through Store::Get.
+class ObjectReader {
+ public:
+  explicit ObjectReader(Store& lake) : lake_(lake) {}
+
+  Result<std::string_view> Read(const std::string& key) {
+    if (std::optional<std::string> path = lake_.LocalPath(key)) {
+      if (ReadLocal(*path)) return std::string_view(buffer_);
+      // Fall through: Store::Get gives the proper NotFound / IOError.
+    }
+    Result<std::string> bytes = lake_.Get(key);
+    if (!bytes.ok()) return bytes.status().WithContext("reading " + key);
+    buffer_ = std::move(bytes).value();
+    return std::string_view(buffer_);
+  }
+
+ private:
+  bool ReadLocal(const std::string& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    struct stat st;
+    bool ok = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+    if (ok) {
+      buffer_.resize(static_cast<size_t>(st.st_size));
+      size_t done = 0;
+      while (ok && done < buffer_.size()) {
+        const ssize_t n = ::read(fd, buffer_.data() + done, buffer_.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        ok = n > 0;
+        if (ok) done += static_cast<size_t>(n);
+      }
+    }
+    ::close(fd);
+    return ok;
+  }
+
+  Store& lake_;
+  std::string buffer_;
+};
+
+// Decodes segment `s` (keys [s * kObjectsPerSegment, ...)) into one result.
+Result<ObjectResult> DecodeSegment(ObjectDecoder& decoder, ObjectReader& reader,
+                                   const std::vector<std::string>& keys, size_t s) {
+  ObjectResult out = decoder.NewResult();
+  const size_t end = std::min(keys.size(), (s + 1) * kObjectsPerSegment);
+  for (size_t i = s * kObjectsPerSegment; i < end; ++i) {
+    FL_ASSIGN_OR_RETURN(std::string_view bytes, reader.Read(keys[i]));
+    decoder.DecodeAppend(SourceKeyOf(keys[i]), bytes, out);
+  }
+  return out;
+}
+
+// Decodes segments on worker threads while the calling thread consumes the results strictly in
+// key order. Workers run at most `window` segments ahead of the consumer, which bounds memory to a
+// window of decoded segments however large the batch.
 class ParallelDecoder {
  public:
   ParallelDecoder(const DecodePlan& plan, Store& lake, const std::vector<std::string>& keys,
-                  int threads)
-      : lake_(lake), keys_(keys), window_(static_cast<size_t>(threads) * 4), ring_(window_) {
+                  size_t segments, int threads)
+      : keys_(keys),
+        segments_(segments),
+        window_(static_cast<size_t>(threads) * 2),
+        ring_(window_) {
     for (int t = 0; t < threads; ++t) {
       decoders_.push_back(std::make_unique<ObjectDecoder>(plan));
+      readers_.push_back(std::make_unique<ObjectReader>(lake));
     }
     for (int t = 0; t < threads; ++t) workers_.emplace_back([this, t] { Work(t); });
   }
@@ -75,7 +140,7 @@ class ParallelDecoder {
     for (std::thread& w : workers_) w.join();
   }
 
-  // The result for keys[i]; must be called for i = 0, 1, 2, ... in order.
+  // The result for segment i; must be called for i = 0, 1, 2, ... in order.
   Result<ObjectResult> Take(size_t i) {
     std::unique_lock<std::mutex> lock(mu_);
     std::optional<Result<ObjectResult>>& slot = ring_[i % window_];
@@ -94,12 +159,11 @@ class ParallelDecoder {
       size_t i;
       {
         std::unique_lock<std::mutex> lock(mu_);
-        cv_.wait(lock,
-                 [&] { return stop_ || next_ >= keys_.size() || next_ < consumed_ + window_; });
-        if (stop_ || next_ >= keys_.size()) return;
+        cv_.wait(lock, [&] { return stop_ || next_ >= segments_ || next_ < consumed_ + window_; });
+        if (stop_ || next_ >= segments_) return;
         i = next_++;
       }
-      Result<ObjectResult> r = DecodeOne(lake_, *decoders_[t], keys_[i]);
+      Result<ObjectResult> r = DecodeSegment(*decoders_[t], *readers_[t], keys_, i);
       {
         std::lock_guard<std::mutex> lock(mu_);
         ring_[i % window_] = std::move(r);
@@ -108,24 +172,16 @@ class ParallelDecoder {
     }
   }
 
- public:
-  static Result<ObjectResult> DecodeOne(Store& lake, ObjectDecoder& decoder,
-                                        const std::string& key) {
-    Result<std::string> bytes = lake.Get(key);
-    if (!bytes.ok()) return bytes.status().WithContext("reading " + key);
-    return decoder.Decode(SourceKeyOf(key), *bytes);
-  }
-
- private:
-  Store& lake_;
   const std::vector<std::string>& keys_;
+  const size_t segments_;
   const size_t window_;
   std::vector<std::unique_ptr<ObjectDecoder>> decoders_;
+  std::vector<std::unique_ptr<ObjectReader>> readers_;
   std::mutex mu_;
   std::condition_variable cv_;
   std::vector<std::optional<Result<ObjectResult>>> ring_;
-  size_t next_ = 0;      // next key to claim
-  size_t consumed_ = 0;  // keys taken by the consumer
+  size_t next_ = 0;      // next segment to claim
+  size_t consumed_ = 0;  // segments taken by the consumer
   bool stop_ = false;
   std::vector<std::thread> workers_;
 };
@@ -203,8 +259,8 @@ std::string SourceKeyOf(const std::string& raw_key) {
 }
 
 Result<ProcessReport> ProcessBatch(const Config& config, Store& lake, const std::string& batch,
-                                   const std::vector<std::string>& raw_keys,
-                                   ParquetWriter& writer) {
+                                   const std::vector<std::string>& raw_keys, ParquetWriter& writer,
+                                   ProgressSink* progress) {
   if (!ValidBatchName(batch)) {
     return Status::InvalidArgument(
         fmt::format("bad batch name '{}': use letters, digits, '-', '_' and '.'", batch));
@@ -216,9 +272,10 @@ Result<ProcessReport> ProcessBatch(const Config& config, Store& lake, const std:
   std::sort(keys.begin(), keys.end());
   keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
 
+  const size_t segments = (keys.size() + kObjectsPerSegment - 1) / kObjectsPerSegment;
   int threads = config.process.threads;
   if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  threads = static_cast<int>(std::min<size_t>(threads, std::max<size_t>(keys.size(), 1)));
+  threads = static_cast<int>(std::min<size_t>(threads, std::max<size_t>(segments, 1)));
 
   ProcessReport report;
   report.batch = batch;
@@ -227,14 +284,17 @@ Result<ProcessReport> ProcessBatch(const Config& config, Store& lake, const std:
 
   if (threads == 1) {
     ObjectDecoder decoder(plan);
-    for (const std::string& key : keys) {
-      FL_ASSIGN_OR_RETURN(ObjectResult r, ParallelDecoder::DecodeOne(lake, decoder, key));
+    ObjectReader reader(lake);
+    for (size_t i = 0; i < segments; ++i) {
+      FL_ASSIGN_OR_RETURN(ObjectResult r, DecodeSegment(decoder, reader, keys, i));
+      if (progress) progress->Advance(r.objects, r.bytes_read, r.records);
       FL_RETURN_IF_ERROR(output.Add(std::move(r)));
     }
   } else {
-    ParallelDecoder decoders(plan, lake, keys, threads);
-    for (size_t i = 0; i < keys.size(); ++i) {
+    ParallelDecoder decoders(plan, lake, keys, segments, threads);
+    for (size_t i = 0; i < segments; ++i) {
       FL_ASSIGN_OR_RETURN(ObjectResult r, decoders.Take(i));
+      if (progress) progress->Advance(r.objects, r.bytes_read, r.records);
       FL_RETURN_IF_ERROR(output.Add(std::move(r)));
     }
   }

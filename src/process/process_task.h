@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "common/progress.h"
 #include "common/status.h"
 #include "config/config.h"
 #include "process/process_report.h"
@@ -19,13 +20,16 @@ namespace fleetlake {
 // source_key is the key without "raw/". `batch` names the run's files ("2019-06-01"): letters,
 // digits, '-', '_' and '.'. Objects are decoded on config.process.threads threads (0 = one per
 // core); the output does not depend on the thread count. Fails on I/O errors (reading raw objects,
-// writing files); bad data never fails the task, it becomes rejects.
+// writing files); bad data never fails the task, it becomes rejects. `progress`, when given, is
+// advanced by each object decoded (1 object, its stored bytes, its records).
 Result<ProcessReport> ProcessBatch(const Config& config, Store& lake, const std::string& batch,
-                                   const std::vector<std::string>& raw_keys);
+                                   const std::vector<std::string>& raw_keys,
+                                   ProgressSink* progress = nullptr);
 
 // Same, with the Parquet writer supplied by the caller (tests, or a writer reused across batches).
 Result<ProcessReport> ProcessBatch(const Config& config, Store& lake, const std::string& batch,
-                                   const std::vector<std::string>& raw_keys, ParquetWriter& writer);
+                                   const std::vector<std::string>& raw_keys, ParquetWriter& writer,
+                                   ProgressSink* progress = nullptr);
 
 // Where ProcessBatch stores its report in the lake: "_fleetlake/process/<batch>.json".
 std::string ProcessReportKey(const std::string& batch);

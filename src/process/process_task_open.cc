@@ -5,9 +5,10 @@
 namespace fleetlake {
 
 Result<ProcessReport> ProcessBatch(const Config& config, Store& lake, const std::string& batch,
-                                   const std::vector<std::string>& raw_keys) {
+                                   const std::vector<std::string>& raw_keys,
+                                   ProgressSink* progress) {
   FL_ASSIGN_OR_RETURN(std::unique_ptr<ParquetWriter> writer, ParquetWriter::Open());
-  return ProcessBatch(config, lake, batch, raw_keys, *writer);
+  return ProcessBatch(config, lake, batch, raw_keys, *writer, progress);
 }
 
 }  // namespace fleetlake

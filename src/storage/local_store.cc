@@ -12,6 +12,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "storage/s3_store.h"
+
 namespace fs = std::filesystem;
 
 namespace fleetlake {
@@ -269,11 +271,8 @@ std::string LocalStore::Uri(std::string_view key) const {
   return key.empty() ? root_ : root_ + "/" + std::string(key);
 }
 
-Result<std::unique_ptr<Store>> OpenStore(const std::string& uri) {
-  if (uri.rfind("s3://", 0) == 0) {
-    return Status::InvalidArgument(fmt::format(
-        "'{}': S3 stores are not supported by this build yet; use a local folder", uri));
-  }
+Result<std::unique_ptr<Store>> OpenStore(const std::string& uri, const StoreOptions& options) {
+  if (uri.rfind("s3://", 0) == 0) return OpenS3Store(uri, options);
   std::string path = uri;
   if (path.rfind("file://", 0) == 0) path = path.substr(7);
   FL_ASSIGN_OR_RETURN(auto store, LocalStore::Open(path));

@@ -52,8 +52,25 @@ class Store {
 // no NUL or control characters, at most 1024 bytes. The message says what is wrong.
 Status ValidateKey(std::string_view key);
 
-// "s3://..." opens an S3 store; anything else is a local folder (created if missing).
-Result<std::unique_ptr<Store>> OpenStore(const std::string& uri);
+// How to reach an S3 store; ignored for local folders. Secrets here are never printed.
+struct StoreOptions {
+  std::string region;      // empty: AWS_REGION / AWS_DEFAULT_REGION / the profile's, else us-east-1
+  std::string endpoint;    // "http://127.0.0.1:9000" for MinIO, R2, Ceph, s3rver; empty: AWS
+  bool anonymous = false;  // unsigned requests (public buckets)
+  std::optional<bool> path_style;  // default: path style with an endpoint, else virtual-host
+  std::string profile;             // empty: AWS_PROFILE, else "default"
+  std::string access_key_id;       // explicit credentials (else environment, then profile)
+  std::string secret_access_key;
+  std::string session_token;
+  int concurrency = 16;                        // parallel parts of one multipart upload
+  uint64_t multipart_threshold = 64ull << 20;  // files at least this big go up in parts
+  uint64_t part_size = 16ull << 20;            // bytes per part (S3 minimum 5 MiB)
+  int max_attempts = 8;                        // per request, on retryable failures
+  int base_backoff_ms = 100;                   // first retry delay; doubles, with jitter
+};
+
+// "s3://bucket/prefix" opens an S3 store; anything else is a local folder (created if missing).
+Result<std::unique_ptr<Store>> OpenStore(const std::string& uri, const StoreOptions& options = {});
 
 // Joins two key parts with exactly one '/'.
 std::string JoinKey(std::string_view a, std::string_view b);

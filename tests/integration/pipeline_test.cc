@@ -244,6 +244,13 @@ TEST(Cli, ErrorsAreClearAndExitCodesMeanSomething) {
   auto no_command = RunCli({});
   EXPECT_EQ(no_command.exit_code, 2);
 
+  // `sql` reads an existing warehouse (a missing one is an error that says to run first).
+  {
+    auto db = Database::Open(s.warehouse());
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    auto conn = db->Connect();
+    ASSERT_TRUE(conn.ok() && conn->Execute("CREATE TABLE probe (x INTEGER)").ok());
+  }
   auto bad_sql = RunCli(s.Args("sql", {"SELEC 1"}));
   EXPECT_EQ(bad_sql.exit_code, 2);
   EXPECT_NE(bad_sql.output.find("syntax error"), std::string::npos) << bad_sql.output;
