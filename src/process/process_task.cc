@@ -32,14 +32,30 @@ bool ValidBatchName(const std::string& batch) {
   });
 }
 
-// A private local folder for files on their way to the lake, removed on scope exit.
+// A private local folder for files on their way to the lake, removed on scope exit. For a local
+// lake it lives inside the lake (_fleetlake/tmp/): publishing is then a rename, and the folder of a
+// killed run is removed by the next one (the run lock guarantees no other run is using it), so a
+// crash leaves nothing behind outside the lake. Remote lakes use the system's temp folder.
 class ScratchDir {
  public:
-  static Result<std::unique_ptr<ScratchDir>> Create() {
+  static Result<std::unique_ptr<ScratchDir>> Create(Store& lake) {
     std::error_code ec;
-    std::filesystem::path base = std::filesystem::temp_directory_path(ec);
-    if (ec) base = "/tmp";
-    std::string pattern = (base / "fleetlake-process-XXXXXX").string();
+    std::filesystem::path base;
+    std::string name = "fleetlake-process-XXXXXX";
+    if (std::optional<std::string> local = lake.LocalPath("_fleetlake/tmp")) {
+      name = "process-XXXXXX";
+      base = *local;
+      std::filesystem::create_directories(base, ec);
+      for (const auto& entry : std::filesystem::directory_iterator(base, ec)) {
+        if (entry.path().filename().string().rfind("process-", 0) == 0) {
+          std::filesystem::remove_all(entry.path(), ec);
+        }
+      }
+    } else {
+      base = std::filesystem::temp_directory_path(ec);
+      if (ec) base = "/tmp";
+    }
+    std::string pattern = (base / name).string();
     if (::mkdtemp(pattern.data()) == nullptr) {
       return Status::IOError("cannot create a scratch folder under " + base.string());
     }
@@ -279,7 +295,7 @@ Result<ProcessReport> ProcessBatch(const Config& config, Store& lake, const std:
 
   ProcessReport report;
   report.batch = batch;
-  FL_ASSIGN_OR_RETURN(std::unique_ptr<ScratchDir> scratch, ScratchDir::Create());
+  FL_ASSIGN_OR_RETURN(std::unique_ptr<ScratchDir> scratch, ScratchDir::Create(lake));
   BatchOutput output(plan, lake, writer, batch, scratch->path(), config.process.max_rows, report);
 
   if (threads == 1) {
