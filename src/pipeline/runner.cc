@@ -301,6 +301,11 @@ std::string FormatRunVerdict(const RunOutcome& outcome, bool color) {
   }
   std::string list;
   for (const auto& d : failed) list += (list.empty() ? "" : ", ") + d;
+  if (StopRequested()) {
+    return paint("run STOPPED", "1;33") +
+           " by a signal: the task that was running finished and nothing is half-written; tasks "
+           "not started are marked cancelled. Run the same command again to continue.\n";
+  }
   return paint("run FAILED", "1;31") +
          fmt::format(
              " for {}: the failed task's note above says why; `fleetlake status --date {}` "

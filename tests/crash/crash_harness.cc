@@ -193,7 +193,11 @@ int Main(const Options& o) {
     int rerun_rc = Wait(Spawn(RunArgs(o, t), dir + "/rerun.log"));
     bool same = false;
     std::string why;
-    if (rerun_rc != 0) {
+    bool graceful_ok = o.signal == SIGKILL || killed_rc != 1 ||
+                       ReadAll(dir + "/killed.log").find("run STOPPED by a signal") != std::string::npos;
+    if (!graceful_ok) {
+      why = "a graceful stop did not say so: " + ReadAll(dir + "/killed.log");
+    } else if (rerun_rc != 0) {
       why = "re-run failed: " + ReadAll(dir + "/rerun.log");
     } else if (auto got = Snapshot(*config, t); !got.ok()) {
       why = got.status().ToString();
