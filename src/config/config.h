@@ -78,7 +78,7 @@ struct MartConfig {
 
 struct ProcessOptions {
   int threads = 0;             // 0: one per core
-  int64_t max_rows = 1000000;  // rows buffered per entity before a Parquet file is flushed
+  int64_t max_rows = 500000;  // rows buffered per entity before a Parquet file is flushed
 };
 
 struct RunOptions {
