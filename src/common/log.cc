@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <mutex>
 
+#include "common/json_text.h"
 #include "common/time_util.h"
 
 namespace fleetlake {
@@ -110,43 +111,12 @@ bool ProgressBarEnabled() {
   return s.tty && s.format == LogFormat::kText && GetLogLevel() >= LogLevel::kInfo;
 }
 
-std::string JsonEscapeString(std::string_view in) {
-  std::string out;
-  out.reserve(in.size());
-  for (char c : in) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out += fmt::format("\\u{:04x}", static_cast<unsigned char>(c));
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out;
-}
-
 void LogLine(LogLevel level, std::string_view message) {
   State& s = GetState();
   std::string line;
   if (s.format == LogFormat::kJson) {
     line = fmt::format("{{\"time\":\"{}\",\"level\":\"{}\",\"msg\":\"{}\"}}\n",
-                       FormatTimestamp(NowMicros()), LevelName(level), JsonEscapeString(message));
+                       FormatTimestamp(NowMicros()), LevelName(level), JsonEscape(message));
   } else if (s.color) {
     line = fmt::format("fleetlake {}{}\033[0m: {}\n", LevelColor(level), LevelName(level), message);
   } else {

@@ -49,8 +49,6 @@ void LogLine(LogLevel level, std::string_view message);
 // when ProgressBarEnabled().
 void SetStatusLine(std::string_view line);
 
-// JSON string escaping (quotes not included): ", \, control characters as \uXXXX.
-std::string JsonEscapeString(std::string_view s);
 
 template <typename... Args>
 void LogError(fmt::format_string<Args...> f, Args&&... args) {

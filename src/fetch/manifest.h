@@ -37,7 +37,4 @@ Status SaveManifest(Store& lake, const BatchManifest& manifest);
 // Lake key of the raw copy of a source key.
 std::string RawKey(const std::string& source_key);
 
-// Escapes a string for a JSON string literal (without the quotes).
-std::string JsonEscape(std::string_view s);
-
 }  // namespace fleetlake

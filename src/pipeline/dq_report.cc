@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/json_text.h"
 #include "common/log.h"
 #include "common/progress.h"
 #include "common/time_util.h"
@@ -342,31 +343,30 @@ std::string FormatDqJson(const DqReport& r) {
     std::string s = "{";
     bool first = true;
     for (const auto& [k, v] : m) {
-      s += fmt::format("{}\"{}\":{}", first ? "" : ",", JsonEscapeString(k), v);
+      s += fmt::format("{}\"{}\":{}", first ? "" : ",", JsonEscape(k), v);
       first = false;
     }
     return s + "}";
   };
   auto str_or_null = [](const std::string& s) {
-    return s.empty() ? std::string("null") : "\"" + JsonEscapeString(s) + "\"";
+    return s.empty() ? std::string("null") : "\"" + JsonEscape(s) + "\"";
   };
   std::string out = fmt::format(
       "{{\"run_id\":\"{}\",\"run_date\":\"{}\",\"created_at\":{},\"files\":{{\"listed\":{},"
       "\"selected\":{},\"fetched\":{},\"skipped\":{},\"refused\":{},\"bytes_fetched\":{}}},"
       "\"read\":{{\"objects\":{},\"bytes\":{},\"records\":{}}},\"rows_in\":{},\"rows_kept\":{},"
       "\"rows_rejected\":{},\"entities\":[",
-      JsonEscapeString(r.run_id), JsonEscapeString(r.run_date), str_or_null(r.created_at),
-      r.files_listed, r.files_selected, r.files_fetched, r.files_skipped, r.files_refused,
-      r.bytes_fetched, r.objects_read, r.bytes_read, r.records_read, r.RowsIn(), r.RowsKept(),
-      r.RowsRejected());
+      JsonEscape(r.run_id), JsonEscape(r.run_date), str_or_null(r.created_at), r.files_listed,
+      r.files_selected, r.files_fetched, r.files_skipped, r.files_refused, r.bytes_fetched,
+      r.objects_read, r.bytes_read, r.records_read, r.RowsIn(), r.RowsKept(), r.RowsRejected());
   for (size_t i = 0; i < r.entities.size(); ++i) {
     const DqEntity& e = r.entities[i];
     out += fmt::format(
         "{}{{\"entity\":\"{}\",\"rows_in\":{},\"rows_kept\":{},\"rows_rejected\":{},"
         "\"duplicates\":{},\"late_rows\":{},\"max_event_at\":{},\"table_max_event_at\":{},"
         "\"rejected\":{},\"coerced_nulls\":{},\"rows_per_day\":{}}}",
-        i ? "," : "", JsonEscapeString(e.entity), e.rows_in, e.rows_kept, e.rows_rejected,
-        e.duplicates, e.late_rows, str_or_null(e.max_event_at), str_or_null(e.table_max_event_at),
+        i ? "," : "", JsonEscape(e.entity), e.rows_in, e.rows_kept, e.rows_rejected, e.duplicates,
+        e.late_rows, str_or_null(e.max_event_at), str_or_null(e.table_max_event_at),
         map_json(e.rejected), map_json(e.coerced_nulls), map_json(e.rows_per_day));
   }
   return out + "]}\n";

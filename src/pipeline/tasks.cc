@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "common/json_text.h"
 #include "common/log.h"
 #include "common/time_util.h"
 #include "fetch/manifest.h"

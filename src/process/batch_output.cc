@@ -6,7 +6,7 @@
 #include <filesystem>
 
 #include "common/time_util.h"
-#include "process/json_text.h"
+#include "common/json_text.h"
 
 namespace fleetlake {
 namespace {

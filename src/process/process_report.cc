@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
-#include "process/json_text.h"
+#include "common/json_text.h"
 
 namespace fleetlake {
 namespace {

@@ -9,7 +9,6 @@
 #include <set>
 #include <thread>
 
-#include "warehouse/sql_types.h"
 
 namespace fleetlake {
 namespace {
@@ -50,7 +49,7 @@ std::string ReadParquet(const std::vector<std::string>& files) {
 // Config columns, then source_key and source_line: what every file of the entity must hold.
 std::vector<ExpectedColumn> FileSchema(const EntityConfig& entity) {
   std::vector<ExpectedColumn> cols;
-  for (const auto& c : entity.columns) cols.push_back({c.name, WarehouseSqlType(c.type)});
+  for (const auto& c : entity.columns) cols.push_back({c.name, ColumnSqlType(c.type)});
   cols.push_back({kSourceKeyColumn, "VARCHAR"});
   cols.push_back({kSourceLineColumn, "BIGINT"});
   return cols;

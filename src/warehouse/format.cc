@@ -7,6 +7,8 @@
 #include <cmath>
 #include <string_view>
 
+#include "common/json_text.h"
+
 namespace fleetlake {
 namespace {
 
@@ -63,42 +65,6 @@ void AppendCsvField(std::string& out, std::string_view v) {
   for (char ch : v) {
     if (ch == '"') out += '"';
     out += ch;
-  }
-  out += '"';
-}
-
-void AppendJsonString(std::string& out, std::string_view v) {
-  out += '"';
-  for (unsigned char ch : v) {
-    switch (ch) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      default:
-        if (ch < 0x20) {
-          out += fmt::format("\\u{:04x}", ch);
-        } else {
-          out += static_cast<char>(ch);  // UTF-8 passes through unchanged
-        }
-    }
   }
   out += '"';
 }

@@ -10,7 +10,6 @@
 
 #include "warehouse/database.h"
 #include "warehouse/duckdb_util.h"
-#include "warehouse/sql_types.h"
 
 namespace fleetlake {
 namespace {
@@ -118,7 +117,7 @@ class DuckDbParquetWriter : public ParquetWriter {
     for (size_t c = 0; c < batch.columns.size(); ++c) {
       const auto& col = batch.columns[c];
       ddl += fmt::format("{}{} {}", c ? ", " : "", QuoteIdentifier(col.name),
-                         WarehouseSqlType(col.type));
+                         ColumnSqlType(col.type));
     }
     FL_RETURN_IF_ERROR(conn_.Execute(ddl + ")"));
     FL_RETURN_IF_ERROR(Fill(batch));

@@ -1,4 +1,4 @@
-#include "process/json_text.h"
+#include "common/json_text.h"
 
 #include <cstdint>
 
@@ -84,6 +84,12 @@ std::string_view Utf8Prefix(std::string_view s, size_t max_bytes) {
   // Step back over continuation bytes so the cut lands on a sequence start.
   while (end > 0 && (static_cast<uint8_t>(s[end]) & 0xC0) == 0x80) --end;
   return s.substr(0, end);
+}
+
+std::string JsonEscape(std::string_view s) {
+  std::string out;
+  AppendJsonString(out, s);
+  return out.substr(1, out.size() - 2);
 }
 
 }  // namespace fleetlake
