@@ -21,22 +21,6 @@ std::string_view StripPlus(std::string_view s) {
 
 }  // namespace
 
-const char* TypeName(ColumnType type) {
-  switch (type) {
-    case ColumnType::kString:
-      return "string";
-    case ColumnType::kDouble:
-      return "double";
-    case ColumnType::kBigint:
-      return "bigint";
-    case ColumnType::kBoolean:
-      return "boolean";
-    case ColumnType::kTimestamp:
-      return "timestamp";
-  }
-  return "?";
-}
-
 std::optional<double> ParseDoubleText(std::string_view text) {
   text = StripPlus(TrimBlanks(text));
   if (text.empty()) return std::nullopt;

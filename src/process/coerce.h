@@ -33,7 +33,4 @@ std::optional<double> ParseDoubleText(std::string_view text);
 // The whole of `text` as an int64, also from an integral decimal/exponent form ("7.0", "1e3").
 std::optional<int64_t> ParseBigintText(std::string_view text);
 
-// "string", "double", ...: local so process does not depend on config.cc for messages.
-const char* TypeName(ColumnType type);
-
 }  // namespace fleetlake

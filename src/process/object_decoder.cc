@@ -166,7 +166,7 @@ void ObjectDecoder::HandleEntity(int e, int64_t line, std::string_view record, O
         reject(key, fmt::format("{}: {}", key, Quote(v)));
       } else {
         std::string key = fmt::format("wrong type for required field '{}'", req.path);
-        reject(key, fmt::format("{}: expected {}, got {}", key, TypeName(type), Quote(v)));
+        reject(key, fmt::format("{}: expected {}, got {}", key, ColumnTypeName(type), Quote(v)));
       }
       return;
     }

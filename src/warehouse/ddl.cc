@@ -299,21 +299,8 @@ Result<std::string> DuckdbDdl(const Config& config, const DdlOptions& options) {
 
 }  // namespace
 
-const char* AthenaType(ColumnType type) {
-  switch (type) {
-    case ColumnType::kString:
-      return "string";
-    case ColumnType::kDouble:
-      return "double";
-    case ColumnType::kBigint:
-      return "bigint";
-    case ColumnType::kBoolean:
-      return "boolean";
-    case ColumnType::kTimestamp:
-      return "timestamp";
-  }
-  return "string";
-}
+// fleetlake's type names are Athena's (Hive DDL) names.
+const char* AthenaType(ColumnType type) { return ColumnTypeName(type); }
 
 std::string HaversineSql(const std::string& lat1, const std::string& lng1, const std::string& lat2,
                          const std::string& lng2) {
