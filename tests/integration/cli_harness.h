@@ -22,10 +22,8 @@ inline std::string ShellQuote(const std::string& s) {
   return out + "'";
 }
 
-inline CliResult RunCli(const std::vector<std::string>& args) {
-  std::string cmd = ShellQuote(FLEETLAKE_BINARY);
-  for (const auto& a : args) cmd += " " + ShellQuote(a);
-  cmd += " 2>&1";
+// Runs a shell command line, capturing its stdout (redirect stderr in `cmd` as needed).
+inline CliResult RunShell(const std::string& cmd) {
   CliResult r;
   FILE* p = ::popen(cmd.c_str(), "r");
   if (!p) return r;
@@ -35,6 +33,17 @@ inline CliResult RunCli(const std::vector<std::string>& args) {
   int status = ::pclose(p);
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return r;
+}
+
+// The fleetlake binary with `args`, quoted for the shell.
+inline std::string CommandLine(const std::vector<std::string>& args) {
+  std::string cmd = ShellQuote(FLEETLAKE_BINARY);
+  for (const auto& a : args) cmd += " " + ShellQuote(a);
+  return cmd;
+}
+
+inline CliResult RunCli(const std::vector<std::string>& args) {
+  return RunShell(CommandLine(args) + " 2>&1");
 }
 
 // A scratch folder with a source, a lake and a warehouse, and the --set flags pointing at them.

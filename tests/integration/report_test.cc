@@ -15,28 +15,11 @@ namespace fleetlake {
 namespace {
 
 using fleetlake_test::CliResult;
+using fleetlake_test::CommandLine;
 using fleetlake_test::RunCli;
+using fleetlake_test::RunShell;
 using fleetlake_test::Scratch;
 using fleetlake_test::ShellQuote;
-
-// Runs a shell command line, capturing its stdout (redirect stderr in `cmd` as needed).
-CliResult RunShell(const std::string& cmd) {
-  CliResult r;
-  FILE* p = ::popen(cmd.c_str(), "r");
-  if (!p) return r;
-  char buf[4096];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof(buf), p)) > 0) r.output.append(buf, n);
-  int status = ::pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  return r;
-}
-
-std::string CommandLine(const std::vector<std::string>& args) {
-  std::string cmd = ShellQuote(FLEETLAKE_BINARY);
-  for (const auto& a : args) cmd += " " + ShellQuote(a);
-  return cmd;
-}
 
 int64_t Count(const Scratch& s, const std::string& sql) {
   auto db = Database::Open(s.warehouse());
