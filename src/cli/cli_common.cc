@@ -50,6 +50,13 @@ Result<Database> OpenExistingWarehouse(const Config& config, const GlobalFlags& 
   return db;
 }
 
+Result<WarehouseSession> OpenWarehouseSession(const GlobalFlags& g) {
+  FL_ASSIGN_OR_RETURN(Config config, LoadFromFlags(g));
+  FL_ASSIGN_OR_RETURN(Database db, OpenExistingWarehouse(config, g));
+  FL_ASSIGN_OR_RETURN(Connection conn, db.Connect());
+  return WarehouseSession{std::move(config), std::move(conn)};
+}
+
 // The same kind of status with `extra` after its message.
 static Status Append(const Status& st, const std::string& extra) {
   std::string m = st.message() + extra;

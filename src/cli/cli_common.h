@@ -36,6 +36,13 @@ void ApplyLogFlags(const GlobalFlags& g);
 // Opens the config's warehouse for reading; an absent file is an error that says what to do
 // (rather than silently creating an empty warehouse).
 Result<Database> OpenExistingWarehouse(const Config& config, const GlobalFlags& g);
+// The config and a connection to its existing warehouse: what the read-only commands (sql,
+// status, report) start with. The connection keeps the database open.
+struct WarehouseSession {
+  Config config;
+  Connection conn;
+};
+Result<WarehouseSession> OpenWarehouseSession(const GlobalFlags& g);
 // Turns a few common low-level errors into a message that also says what to do.
 Status WithHint(const Status& st, const Config& config);
 Result<Config> LoadFromFlags(const GlobalFlags& g);

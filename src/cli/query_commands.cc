@@ -13,12 +13,10 @@ namespace fleetlake::cli {
 namespace {
 
 int CmdSql(const GlobalFlags& g, const std::string& query, const std::string& format) {
-  auto config = LoadFromFlags(g);
-  if (!config.ok()) return Fail(config.status());
-  auto db = OpenExistingWarehouse(*config, g);
-  if (!db.ok()) return Fail(db.status());
-  auto conn = db->Connect();
-  if (!conn.ok()) return Fail(conn.status());
+  auto session = OpenWarehouseSession(g);
+  if (!session.ok()) return Fail(session.status());
+  const Config* config = &session->config;
+  Connection* conn = &session->conn;
   auto result = conn->Query(query);
   if (!result.ok()) return Fail(WithHint(result.status(), *config));
   std::string out = format == "csv"    ? FormatCsv(*result)
@@ -52,12 +50,10 @@ int CmdStatus(const GlobalFlags& g, int limit, const std::string& date_flag) {
   if (!date.ok()) return Fail(date.status());
   if (limit <= 0)
     return Fail(Status::InvalidArgument("--limit must be a positive number of dates"));
-  auto config = LoadFromFlags(g);
-  if (!config.ok()) return Fail(config.status());
-  auto db = OpenExistingWarehouse(*config, g);
-  if (!db.ok()) return Fail(db.status());
-  auto conn = db->Connect();
-  if (!conn.ok()) return Fail(conn.status());
+  auto session = OpenWarehouseSession(g);
+  if (!session.ok()) return Fail(session.status());
+  const Config* config = &session->config;
+  Connection* conn = &session->conn;
   Status st = EnsureHistoryTables(*conn);
   if (!st.ok()) return Fail(st);
   if (*date) return StatusOfDate(*conn, FormatDate(**date));

@@ -23,12 +23,10 @@ struct ReportFlags {
 int CmdReport(const GlobalFlags& g, const ReportFlags& f) {
   auto date = ParseDateFlag("--date", f.date);
   if (!date.ok()) return Fail(date.status());
-  auto config = LoadFromFlags(g);
-  if (!config.ok()) return Fail(config.status());
-  auto db = OpenExistingWarehouse(*config, g);
-  if (!db.ok()) return Fail(db.status());
-  auto conn = db->Connect();
-  if (!conn.ok()) return Fail(conn.status());
+  auto session = OpenWarehouseSession(g);
+  if (!session.ok()) return Fail(session.status());
+  const Config* config = &session->config;
+  Connection* conn = &session->conn;
 
   std::string day;
   if (*date) {
